@@ -1,0 +1,49 @@
+import type {
+  AgentDesiredState,
+  ChatTemplate,
+  ContinueFromConversationHistoryParams,
+  ContinueFromRawPromptParams,
+  EmbeddingResult,
+  GenerateEmbeddingBatchParams,
+  GeneratedTokenResult,
+} from "@paddler/protocol";
+
+/**
+ * What the agent needs from an inference engine. The llama.cpp engine (node-llama-cpp) is one;
+ * an external llama.cpp server or a synthetic engine for benchmarks can take its place.
+ *
+ * Every stream ends with exactly one terminal result (Done or an error variant) unless the
+ * signal aborts it, in which case it ends quietly and the slot is free again at once.
+ */
+export interface InferenceEngine extends AsyncDisposable {
+  /** Slots that are ready to take a request. */
+  readonly slotsTotal: number;
+  /** Slots running a request right now. */
+  readonly slotsProcessing: number;
+  continueFromConversationHistory(
+    params: ContinueFromConversationHistoryParams,
+    signal: AbortSignal,
+  ): AsyncIterable<GeneratedTokenResult>;
+  continueFromRawPrompt(params: ContinueFromRawPromptParams, signal: AbortSignal): AsyncIterable<GeneratedTokenResult>;
+  generateEmbeddingBatch(params: GenerateEmbeddingBatchParams, signal: AbortSignal): AsyncIterable<EmbeddingResult>;
+  /** GGUF metadata, every value as a string (Paddler's ModelMetadata). */
+  getModelMetadata(): Record<string, string>;
+  getChatTemplateOverride(): ChatTemplate | null;
+}
+
+export interface EngineLoadOptions {
+  /** Absolute path of a GGUF file on this machine. */
+  modelPath: string;
+  /** Absolute path of the multimodal projection, if any. */
+  multimodalProjectionPath: string | null;
+  desiredState: AgentDesiredState;
+  slots: number;
+  threads: number;
+  /** Called whenever a slot becomes ready, so the agent can report slots_total growing. */
+  onSlotsChanged?: () => void;
+}
+
+/** Loads a model into a fresh engine. Errors are typed (see engine-errors.ts) so the agent can report AgentIssues. */
+export interface InferenceEngineFactory {
+  load(options: EngineLoadOptions): Promise<InferenceEngine>;
+}

@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { agentDesiredStateSchema } from "./agent-desired-state.js";
+import { continueFromConversationHistoryParamsSchema } from "./continue-from-conversation-history-params.js";
+import { continueFromRawPromptParamsSchema } from "./continue-from-raw-prompt-params.js";
+import { errorEnvelopeSchema, requestEnvelopeSchema, requestIdSchema, responseEnvelopeSchema } from "./envelopes.js";
+import { generateEmbeddingBatchParamsSchema } from "./generate-embedding-batch-params.js";
+import { slotAggregatedStatusSnapshotSchema } from "./slot-aggregated-status-snapshot.js";
+import { taggedVariant, unitVariant } from "./tagged.js";
+
+/** Agent → balancer notifications. */
+export const agentNotificationSchema = z.union([
+  taggedVariant(
+    "RegisterAgent",
+    z.strictObject({
+      name: z.string().nullable(),
+      slot_aggregated_status_snapshot: slotAggregatedStatusSnapshotSchema,
+    }),
+  ),
+  taggedVariant(
+    "UpdateAgentStatus",
+    z.strictObject({ slot_aggregated_status_snapshot: slotAggregatedStatusSnapshotSchema }),
+  ),
+  unitVariant("DeregisterAgent"),
+]);
+export type AgentNotification = z.infer<typeof agentNotificationSchema>;
+
+/** Every frame an agent sends to the balancer on `/api/v1/agent_socket/{id}`. */
+export const agentToBalancerMessageSchema = z.union([
+  taggedVariant("Notification", agentNotificationSchema),
+  taggedVariant("Response", responseEnvelopeSchema),
+  taggedVariant("Error", errorEnvelopeSchema),
+]);
+export type AgentToBalancerMessage = z.infer<typeof agentToBalancerMessageSchema>;
+
+/** Requests the balancer hands to an agent. */
+export const agentRequestSchema = z.union([
+  taggedVariant("ContinueFromConversationHistory", continueFromConversationHistoryParamsSchema),
+  taggedVariant("ContinueFromRawPrompt", continueFromRawPromptParamsSchema),
+  taggedVariant("GenerateEmbeddingBatch", generateEmbeddingBatchParamsSchema),
+  unitVariant("GetChatTemplateOverride"),
+  unitVariant("GetModelMetadata"),
+]);
+export type AgentRequest = z.infer<typeof agentRequestSchema>;
+
+export const balancerNotificationSchema = z.union([
+  taggedVariant("Version", z.strictObject({ version: z.string() })),
+  taggedVariant("SetState", z.strictObject({ desired_state: agentDesiredStateSchema })),
+  taggedVariant("StopRespondingTo", requestIdSchema),
+]);
+export type BalancerNotification = z.infer<typeof balancerNotificationSchema>;
+
+/** Every frame the balancer sends to an agent. */
+export const balancerToAgentMessageSchema = z.union([
+  taggedVariant("Notification", balancerNotificationSchema),
+  taggedVariant("Request", requestEnvelopeSchema(agentRequestSchema)),
+]);
+export type BalancerToAgentMessage = z.infer<typeof balancerToAgentMessageSchema>;

@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { agentDesiredModelSchema } from "./agent-desired-model.js";
+import { chatTemplateSchema } from "./chat-template.js";
+import { defaultInferenceParameters, inferenceParametersSchema } from "./inference-parameters.js";
+
+/** What the operator wants the fleet to run. All keys are required, unknown keys refused (as in Paddler). */
+export const balancerDesiredStateSchema = z.strictObject({
+  chat_template_override: chatTemplateSchema.nullable(),
+  inference_parameters: inferenceParametersSchema,
+  model: agentDesiredModelSchema,
+  multimodal_projection: agentDesiredModelSchema,
+  use_chat_template_override: z.boolean(),
+});
+export type BalancerDesiredState = z.infer<typeof balancerDesiredStateSchema>;
+
+export const defaultBalancerDesiredState: BalancerDesiredState = Object.freeze({
+  chat_template_override: null,
+  inference_parameters: defaultInferenceParameters,
+  model: "None",
+  multimodal_projection: "None",
+  use_chat_template_override: false,
+});

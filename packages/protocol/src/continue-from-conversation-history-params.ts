@@ -1,0 +1,15 @@
+import { z } from "zod";
+import { conversationMessageSchema } from "./conversation-message.js";
+import { grammarConstraintSchema } from "./grammar-constraint.js";
+import { toolSchema } from "./tool.js";
+
+export const continueFromConversationHistoryParamsSchema = z.strictObject({
+  add_generation_prompt: z.boolean(),
+  conversation_history: z.array(conversationMessageSchema),
+  enable_thinking: z.boolean(),
+  grammar: grammarConstraintSchema.nullable().optional(),
+  max_tokens: z.number().int(),
+  parse_tool_calls: z.boolean().optional(),
+  tools: z.array(toolSchema).optional(),
+});
+export type ContinueFromConversationHistoryParams = z.infer<typeof continueFromConversationHistoryParamsSchema>;

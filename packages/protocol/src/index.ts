@@ -1,0 +1,117 @@
+export { type AgentControllerSnapshot, type AgentsResponse, agentControllerSnapshotSchema, agentsResponseSchema } from "./agent-controller-snapshot.js";
+export {
+  type AgentDesiredModel,
+  agentDesiredModelSchema,
+  type HuggingFaceModelReference,
+  huggingFaceModelReferenceSchema,
+  urlModelReferenceSchema,
+} from "./agent-desired-model.js";
+export { type AgentDesiredState, agentDesiredStateSchema, toAgentDesiredState } from "./agent-desired-state.js";
+export {
+  type AgentIssue,
+  agentIssueModelPathSchema,
+  agentIssueSchema,
+  agentIssueTag,
+  type ModelPathIssueTag,
+  modelPathIssue,
+  modelPathIssueTags,
+} from "./agent-issue.js";
+export {
+  type AgentNotification,
+  type AgentRequest,
+  type AgentToBalancerMessage,
+  agentNotificationSchema,
+  agentRequestSchema,
+  agentToBalancerMessageSchema,
+  type BalancerNotification,
+  type BalancerToAgentMessage,
+  balancerNotificationSchema,
+  balancerToAgentMessageSchema,
+} from "./agent-socket-messages.js";
+export { type AgentStateApplicationStatus, agentStateApplicationStatusSchema } from "./agent-state-application-status.js";
+export { type BalancerDesiredState, balancerDesiredStateSchema, defaultBalancerDesiredState } from "./balancer-desired-state.js";
+export { type BufferedRequestsResponse, bufferedRequestsResponseSchema } from "./buffered-requests.js";
+export { type ChatTemplate, chatTemplateSchema } from "./chat-template.js";
+export {
+  type ContinueFromConversationHistoryParams,
+  continueFromConversationHistoryParamsSchema,
+} from "./continue-from-conversation-history-params.js";
+export { type ContinueFromRawPromptParams, continueFromRawPromptParamsSchema } from "./continue-from-raw-prompt-params.js";
+export {
+  type ConversationMessage,
+  type ConversationMessageContentPart,
+  conversationMessageContentPartSchema,
+  conversationMessageSchema,
+  imageUrlContentPartSchema,
+  textContentPartSchema,
+} from "./conversation-message.js";
+export {
+  type Embedding,
+  type EmbeddingResult,
+  embeddingResultSchema,
+  embeddingSchema,
+  isTerminalEmbeddingResult,
+} from "./embedding-result.js";
+export { type EmbeddingNormalizationMethod, embeddingNormalizationMethodSchema } from "./embedding-normalization-method.js";
+export {
+  type ErrorDetails,
+  type ErrorEnvelope,
+  errorDetailsSchema,
+  errorEnvelopeSchema,
+  type ResponseEnvelope,
+  type ResponsePayload,
+  requestEnvelopeSchema,
+  requestIdSchema,
+  responseEnvelopeSchema,
+  responsePayloadSchema,
+} from "./envelopes.js";
+export { describeZodError, type FieldProblem, formatZodError } from "./format-zod-error.js";
+export {
+  type EmbeddingInputDocument,
+  embeddingInputDocumentSchema,
+  type GenerateEmbeddingBatchParams,
+  generateEmbeddingBatchParamsSchema,
+} from "./generate-embedding-batch-params.js";
+export {
+  type GeneratedTokenResult,
+  type GenerationErrorTag,
+  generatedTokenResultSchema,
+  generatedTokenResultTag,
+  generatedTokenSchema,
+  generationErrorTags,
+  isTerminalGeneratedTokenResult,
+  type ParsedToolCall,
+  parsedToolCallSchema,
+  terminalGeneratedTokenResultSchema,
+  toolCallArgumentsSchema,
+  toolCallEventSchema,
+} from "./generated-token-result.js";
+export { type GrammarConstraint, grammarConstraintSchema } from "./grammar-constraint.js";
+export {
+  type InferenceClientMessage,
+  inferenceClientMessageSchema,
+  type TokenGenerationModeNotification,
+  tokenGenerationModeNotificationSchema,
+} from "./inference-client-message.js";
+export { defaultInferenceParameters, type InferenceParameters, inferenceParametersSchema } from "./inference-parameters.js";
+export {
+  type InferenceSocketClientFrame,
+  type InferenceSocketRequest,
+  inferenceSocketClientFrameSchema,
+  inferenceSocketRequestSchema,
+} from "./inference-socket-request.js";
+export { type KvCacheDtype, kvCacheDtypeSchema } from "./kv-cache-dtype.js";
+export { type ModelMetadata, modelMetadataSchema } from "./model-metadata.js";
+export { DEFAULT_MODEL_POOL, type ModelPoolName, modelPoolNameSchema } from "./model-pool.js";
+export { agentDesiredModelFromUri, agentDesiredModelToUri, ModelUriError } from "./model-uri.js";
+export { type PoolingType, poolingTypeSchema } from "./pooling-type.js";
+export {
+  agentStatusFieldsSchema,
+  type SlotAggregatedStatusSnapshot,
+  slotAggregatedStatusSnapshotSchema,
+} from "./slot-aggregated-status-snapshot.js";
+export { STATE_DATABASE_FILE_VERSION, type StateDatabaseFile, stateDatabaseFileSchema } from "./state-database-file.js";
+export { taggedVariant, unitVariant } from "./tagged.js";
+export { emptyTokenUsage, type TokenUsage, tokenUsageSchema } from "./token-usage.js";
+export { type Tool, toolSchema } from "./tool.js";
+export { PADDLER_PROTOCOL_VERSION } from "./version.js";

@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { agentIssueSchema } from "./agent-issue.js";
+import { agentStateApplicationStatusSchema } from "./agent-state-application-status.js";
+
+const count = z.number().int().nonnegative();
+
+/** The fields an agent reports about itself, shared by its status snapshot and the balancer's view. */
+export const agentStatusFieldsSchema = z.strictObject({
+  desired_slots_total: count,
+  slots_processing: count,
+  slots_total: count,
+  model_path: z.string().nullable(),
+  download_current: count,
+  download_total: count,
+  download_filename: z.string().nullable(),
+  download_indeterminate: z.boolean(),
+  issues: z.array(agentIssueSchema),
+  uses_chat_template_override: z.boolean(),
+  state_application_status: agentStateApplicationStatusSchema,
+});
+
+/** What the agent sends in RegisterAgent / UpdateAgentStatus; `version` grows on every change. */
+export const slotAggregatedStatusSnapshotSchema = agentStatusFieldsSchema.extend({ version: z.number().int() });
+export type SlotAggregatedStatusSnapshot = z.infer<typeof slotAggregatedStatusSnapshotSchema>;

@@ -30,7 +30,10 @@ export const agentIssueSchema = z.union([
     "ChatTemplateDoesNotCompile",
     z.strictObject({ error: z.string(), model_path: z.string(), template_content: z.string() }),
   ),
-  taggedVariant("HuggingFaceCannotAcquireLock", z.strictObject({ lock_path: z.string(), model_path: z.string() })),
+  taggedVariant(
+    "HuggingFaceCannotAcquireLock",
+    z.strictObject({ lock_path: z.string(), model_path: z.string() }),
+  ),
   taggedVariant("SlotCannotStart", z.strictObject({ error: z.string(), slot_index: z.number().int() })),
 ]);
 

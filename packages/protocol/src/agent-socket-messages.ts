@@ -2,7 +2,12 @@ import { z } from "zod";
 import { agentDesiredStateSchema } from "./agent-desired-state.js";
 import { continueFromConversationHistoryParamsSchema } from "./continue-from-conversation-history-params.js";
 import { continueFromRawPromptParamsSchema } from "./continue-from-raw-prompt-params.js";
-import { errorEnvelopeSchema, requestEnvelopeSchema, requestIdSchema, responseEnvelopeSchema } from "./envelopes.js";
+import {
+  errorEnvelopeSchema,
+  requestEnvelopeSchema,
+  requestIdSchema,
+  responseEnvelopeSchema,
+} from "./envelopes.js";
 import { generateEmbeddingBatchParamsSchema } from "./generate-embedding-batch-params.js";
 import { slotAggregatedStatusSnapshotSchema } from "./slot-aggregated-status-snapshot.js";
 import { taggedVariant, unitVariant } from "./tagged.js";

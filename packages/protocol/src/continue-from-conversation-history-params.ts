@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { conversationMessageSchema } from "./conversation-message.js";
 import { grammarConstraintSchema } from "./grammar-constraint.js";
+import { samplingOverridesSchema } from "./sampling-overrides.js";
 import { toolSchema } from "./tool.js";
 
 export const continueFromConversationHistoryParamsSchema = z.strictObject({
@@ -10,6 +11,9 @@ export const continueFromConversationHistoryParamsSchema = z.strictObject({
   grammar: grammarConstraintSchema.nullable().optional(),
   max_tokens: z.number().int(),
   parse_tool_calls: z.boolean().optional(),
+  sampling: samplingOverridesSchema.optional(),
   tools: z.array(toolSchema).optional(),
 });
-export type ContinueFromConversationHistoryParams = z.infer<typeof continueFromConversationHistoryParamsSchema>;
+export type ContinueFromConversationHistoryParams = z.infer<
+  typeof continueFromConversationHistoryParamsSchema
+>;

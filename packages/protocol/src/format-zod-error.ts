@@ -12,7 +12,10 @@ export function describeZodError(error: z.ZodError): FieldProblem[] {
     const field = issue.path.map(String).join(".");
     if (issue.code === "unrecognized_keys") {
       const keys = issue.keys.join(", ");
-      return { field: field ? `${field}.${issue.keys[0]}` : (issue.keys[0] ?? ""), reason: `unknown key(s): ${keys}` };
+      return {
+        field: field ? `${field}.${issue.keys[0]}` : (issue.keys[0] ?? ""),
+        reason: `unknown key(s): ${keys}`,
+      };
     }
     return { field, reason: issue.message };
   });

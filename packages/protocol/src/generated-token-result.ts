@@ -50,7 +50,10 @@ export type GenerationErrorTag = (typeof generationErrorTags)[number];
 /** Terminal results: `Done` with usage, or an error that ends the request. */
 export const terminalGeneratedTokenResultSchema = z.union([
   taggedVariant("Done", z.strictObject({ usage: tokenUsageSchema })),
-  taggedVariant("ImageExceedsBatchSize", z.strictObject({ image_tokens: z.number().int(), n_batch: z.number().int() })),
+  taggedVariant(
+    "ImageExceedsBatchSize",
+    z.strictObject({ image_tokens: z.number().int(), n_batch: z.number().int() }),
+  ),
   ...generationErrorTags.map((tag) => taggedVariant(tag, z.string())),
   // Paddler writes a few of these as unit variants in some versions; accept both spellings.
   ...generationErrorTags.map((tag) => unitVariant(tag)),

@@ -1,4 +1,9 @@
-export { type AgentControllerSnapshot, type AgentsResponse, agentControllerSnapshotSchema, agentsResponseSchema } from "./agent-controller-snapshot.js";
+export {
+  type AgentControllerSnapshot,
+  type AgentsResponse,
+  agentControllerSnapshotSchema,
+  agentsResponseSchema,
+} from "./agent-controller-snapshot.js";
 export {
   type AgentDesiredModel,
   agentDesiredModelSchema,
@@ -6,7 +11,11 @@ export {
   huggingFaceModelReferenceSchema,
   urlModelReferenceSchema,
 } from "./agent-desired-model.js";
-export { type AgentDesiredState, agentDesiredStateSchema, toAgentDesiredState } from "./agent-desired-state.js";
+export {
+  type AgentDesiredState,
+  agentDesiredStateSchema,
+  toAgentDesiredState,
+} from "./agent-desired-state.js";
 export {
   type AgentIssue,
   agentIssueModelPathSchema,
@@ -28,15 +37,25 @@ export {
   balancerNotificationSchema,
   balancerToAgentMessageSchema,
 } from "./agent-socket-messages.js";
-export { type AgentStateApplicationStatus, agentStateApplicationStatusSchema } from "./agent-state-application-status.js";
-export { type BalancerDesiredState, balancerDesiredStateSchema, defaultBalancerDesiredState } from "./balancer-desired-state.js";
+export {
+  type AgentStateApplicationStatus,
+  agentStateApplicationStatusSchema,
+} from "./agent-state-application-status.js";
+export {
+  type BalancerDesiredState,
+  balancerDesiredStateSchema,
+  defaultBalancerDesiredState,
+} from "./balancer-desired-state.js";
 export { type BufferedRequestsResponse, bufferedRequestsResponseSchema } from "./buffered-requests.js";
 export { type ChatTemplate, chatTemplateSchema } from "./chat-template.js";
 export {
   type ContinueFromConversationHistoryParams,
   continueFromConversationHistoryParamsSchema,
 } from "./continue-from-conversation-history-params.js";
-export { type ContinueFromRawPromptParams, continueFromRawPromptParamsSchema } from "./continue-from-raw-prompt-params.js";
+export {
+  type ContinueFromRawPromptParams,
+  continueFromRawPromptParamsSchema,
+} from "./continue-from-raw-prompt-params.js";
 export {
   type ConversationMessage,
   type ConversationMessageContentPart,
@@ -46,13 +65,16 @@ export {
   textContentPartSchema,
 } from "./conversation-message.js";
 export {
+  type EmbeddingNormalizationMethod,
+  embeddingNormalizationMethodSchema,
+} from "./embedding-normalization-method.js";
+export {
   type Embedding,
   type EmbeddingResult,
   embeddingResultSchema,
   embeddingSchema,
   isTerminalEmbeddingResult,
 } from "./embedding-result.js";
-export { type EmbeddingNormalizationMethod, embeddingNormalizationMethodSchema } from "./embedding-normalization-method.js";
 export {
   type ErrorDetails,
   type ErrorEnvelope,
@@ -93,7 +115,11 @@ export {
   type TokenGenerationModeNotification,
   tokenGenerationModeNotificationSchema,
 } from "./inference-client-message.js";
-export { defaultInferenceParameters, type InferenceParameters, inferenceParametersSchema } from "./inference-parameters.js";
+export {
+  defaultInferenceParameters,
+  type InferenceParameters,
+  inferenceParametersSchema,
+} from "./inference-parameters.js";
 export {
   type InferenceSocketClientFrame,
   type InferenceSocketRequest,
@@ -105,12 +131,17 @@ export { type ModelMetadata, modelMetadataSchema } from "./model-metadata.js";
 export { DEFAULT_MODEL_POOL, type ModelPoolName, modelPoolNameSchema } from "./model-pool.js";
 export { agentDesiredModelFromUri, agentDesiredModelToUri, ModelUriError } from "./model-uri.js";
 export { type PoolingType, poolingTypeSchema } from "./pooling-type.js";
+export { type SamplingOverrides, samplingOverridesSchema } from "./sampling-overrides.js";
 export {
   agentStatusFieldsSchema,
   type SlotAggregatedStatusSnapshot,
   slotAggregatedStatusSnapshotSchema,
 } from "./slot-aggregated-status-snapshot.js";
-export { STATE_DATABASE_FILE_VERSION, type StateDatabaseFile, stateDatabaseFileSchema } from "./state-database-file.js";
+export {
+  STATE_DATABASE_FILE_VERSION,
+  type StateDatabaseFile,
+  stateDatabaseFileSchema,
+} from "./state-database-file.js";
 export { taggedVariant, unitVariant } from "./tagged.js";
 export { emptyTokenUsage, type TokenUsage, tokenUsageSchema } from "./token-usage.js";
 export { type Tool, toolSchema } from "./tool.js";

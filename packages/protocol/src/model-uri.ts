@@ -16,7 +16,8 @@ export function agentDesiredModelFromUri(uri: string): AgentDesiredModel {
   if (trimmed === "") return "None";
   if (trimmed.startsWith("agent://")) {
     const path = trimmed.slice("agent://".length);
-    if (!path.startsWith("/")) throw new ModelUriError("agent:// needs an absolute path, e.g. agent:///models/x.gguf");
+    if (!path.startsWith("/"))
+      throw new ModelUriError("agent:// needs an absolute path, e.g. agent:///models/x.gguf");
     return { LocalToAgent: decodeURI(path) };
   }
   let url: URL;
@@ -30,10 +31,17 @@ export function agentDesiredModelFromUri(uri: string): AgentDesiredModel {
   }
   if (url.hostname === "huggingface.co") {
     const match = huggingFacePath.exec(url.pathname);
-    if (!match) throw new ModelUriError("a Hugging Face URL looks like huggingface.co/{owner}/{repo}/blob/{revision}/{file}");
+    if (!match)
+      throw new ModelUriError(
+        "a Hugging Face URL looks like huggingface.co/{owner}/{repo}/blob/{revision}/{file}",
+      );
     const [, owner, repo, revision, filename] = match;
     return {
-      HuggingFace: { repo_id: `${owner}/${repo}`, revision: revision ?? "main", filename: decodeURIComponent(filename ?? "") },
+      HuggingFace: {
+        repo_id: `${owner}/${repo}`,
+        revision: revision ?? "main",
+        filename: decodeURIComponent(filename ?? ""),
+      },
     };
   }
   return { Url: { url: url.toString() } };

@@ -20,5 +20,7 @@ export const agentStatusFieldsSchema = z.strictObject({
 });
 
 /** What the agent sends in RegisterAgent / UpdateAgentStatus; `version` grows on every change. */
-export const slotAggregatedStatusSnapshotSchema = agentStatusFieldsSchema.extend({ version: z.number().int() });
+export const slotAggregatedStatusSnapshotSchema = agentStatusFieldsSchema.extend({
+  version: z.number().int(),
+});
 export type SlotAggregatedStatusSnapshot = z.infer<typeof slotAggregatedStatusSnapshotSchema>;

@@ -1,7 +1,10 @@
 import { z } from "zod";
 
 /** A serde externally tagged enum variant with a payload: `{"Variant": payload}`. */
-export function taggedVariant<const Tag extends string, Payload extends z.ZodType>(tag: Tag, payload: Payload) {
+export function taggedVariant<const Tag extends string, Payload extends z.ZodType>(
+  tag: Tag,
+  payload: Payload,
+) {
   return z.strictObject({ [tag]: payload } as { [K in Tag]: Payload });
 }
 

@@ -4,8 +4,8 @@ import type {
   ContinueFromConversationHistoryParams,
   ContinueFromRawPromptParams,
   EmbeddingResult,
-  GenerateEmbeddingBatchParams,
   GeneratedTokenResult,
+  GenerateEmbeddingBatchParams,
 } from "@paddler/protocol";
 
 /**
@@ -24,8 +24,14 @@ export interface InferenceEngine extends AsyncDisposable {
     params: ContinueFromConversationHistoryParams,
     signal: AbortSignal,
   ): AsyncIterable<GeneratedTokenResult>;
-  continueFromRawPrompt(params: ContinueFromRawPromptParams, signal: AbortSignal): AsyncIterable<GeneratedTokenResult>;
-  generateEmbeddingBatch(params: GenerateEmbeddingBatchParams, signal: AbortSignal): AsyncIterable<EmbeddingResult>;
+  continueFromRawPrompt(
+    params: ContinueFromRawPromptParams,
+    signal: AbortSignal,
+  ): AsyncIterable<GeneratedTokenResult>;
+  generateEmbeddingBatch(
+    params: GenerateEmbeddingBatchParams,
+    signal: AbortSignal,
+  ): AsyncIterable<EmbeddingResult>;
   /** GGUF metadata, every value as a string (Paddler's ModelMetadata). */
   getModelMetadata(): Record<string, string>;
   getChatTemplateOverride(): ChatTemplate | null;

@@ -1,0 +1,9 @@
+export {
+  type CreateLoggerOptions,
+  createLogger,
+  type LogFields,
+  type Logger,
+  type LogLevel,
+  logLevels,
+  silentLogger,
+} from "./logger.js";

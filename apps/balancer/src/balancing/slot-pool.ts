@@ -1,0 +1,171 @@
+import { BufferOverflowError, RequestAbortedError, type BalancerError, SlotWaitTimeoutError } from "../errors.js";
+import { type AgentSlotCounts, pickLeastBusyAgent } from "./pick-least-busy-agent.js";
+
+/** A claimed slot on one agent. Release is idempotent. */
+export interface SlotLease {
+  readonly agentId: string;
+  release(): void;
+}
+
+interface Waiter {
+  resolve(lease: SlotLease): void;
+  reject(error: Error): void;
+  cleanup(): void;
+}
+
+interface AgentSlots {
+  id: string;
+  slotsProcessing: number;
+  slotsTotal: number;
+}
+
+export interface SlotPoolOptions {
+  maxBufferedRequests: number;
+  bufferedRequestTimeoutMs: number;
+  /** Called after any change to slot counts or the buffer, for live views and metrics. */
+  onChange?: () => void;
+}
+
+/**
+ * The one place that knows which slots are busy. The balancer counts its own busy slots per agent
+ * (it ignores the agent's report, as Paddler does), hands out leases to the least busy agent, and
+ * keeps waiting requests in a first-come, first-served buffer.
+ */
+export class SlotPool {
+  readonly #agents = new Map<string, AgentSlots>();
+  readonly #waiters: Waiter[] = [];
+  readonly #options: SlotPoolOptions;
+
+  constructor(options: SlotPoolOptions) {
+    this.#options = options;
+  }
+
+  get bufferedCount(): number {
+    return this.#waiters.length;
+  }
+
+  get maxBufferedRequests(): number {
+    return this.#options.maxBufferedRequests;
+  }
+
+  agentCounts(): AgentSlotCounts[] {
+    return [...this.#agents.values()].map((agent) => ({ ...agent }));
+  }
+
+  slotsProcessing(agentId: string): number {
+    return this.#agents.get(agentId)?.slotsProcessing ?? 0;
+  }
+
+  /** Adds an agent or updates how many slots it has ready. */
+  setAgentSlots(agentId: string, slotsTotal: number): void {
+    const agent = this.#agents.get(agentId);
+    if (agent) {
+      if (agent.slotsTotal === slotsTotal) return;
+      agent.slotsTotal = slotsTotal;
+    } else {
+      this.#agents.set(agentId, { id: agentId, slotsProcessing: 0, slotsTotal });
+    }
+    this.#changed();
+  }
+
+  removeAgent(agentId: string): void {
+    if (this.#agents.delete(agentId)) this.#changed();
+  }
+
+  /** A free slot now, or a place in the buffer until one frees up. */
+  acquire(signal?: AbortSignal): Promise<SlotLease> {
+    if (signal?.aborted) return Promise.reject(new RequestAbortedError("request aborted"));
+    // Waiting requests go first: a newcomer only takes a slot directly when nobody is queued.
+    if (this.#waiters.length === 0) {
+      const lease = this.#tryLease();
+      if (lease) return Promise.resolve(lease);
+    }
+    if (this.#waiters.length >= this.#options.maxBufferedRequests) {
+      return Promise.reject(new BufferOverflowError());
+    }
+    return new Promise<SlotLease>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#removeWaiter(waiter);
+        reject(new SlotWaitTimeoutError());
+      }, this.#options.bufferedRequestTimeoutMs);
+      const onAbort = () => {
+        this.#removeWaiter(waiter);
+        reject(new RequestAbortedError("request aborted while buffered"));
+      };
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        cleanup: () => {
+          clearTimeout(timer);
+          signal?.removeEventListener("abort", onAbort);
+        },
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.#waiters.push(waiter);
+      this.#changed();
+    });
+  }
+
+  /** Fails every waiting request at once, e.g. with Paddler's 503 "balancer is shutting down". */
+  rejectAllWaiters(error: BalancerError): void {
+    const waiters = this.#waiters.splice(0);
+    for (const waiter of waiters) {
+      waiter.cleanup();
+      waiter.reject(error);
+    }
+    if (waiters.length > 0) this.#changed();
+  }
+
+  #tryLease(): SlotLease | null {
+    const agentId = pickLeastBusyAgent(this.#agents.values());
+    if (agentId === null) return null;
+    const agent = this.#agents.get(agentId);
+    if (!agent) return null;
+    agent.slotsProcessing += 1;
+    let released = false;
+    this.#changed();
+    return {
+      agentId,
+      release: () => {
+        if (released) return;
+        released = true;
+        const current = this.#agents.get(agentId);
+        // A removed agent took its counts with it; a re-registered one starts from zero.
+        if (current === agent) agent.slotsProcessing -= 1;
+        this.#changed();
+      },
+    };
+  }
+
+  #removeWaiter(waiter: Waiter): void {
+    const index = this.#waiters.indexOf(waiter);
+    if (index >= 0) this.#waiters.splice(index, 1);
+    waiter.cleanup();
+    this.#changed();
+  }
+
+  #draining = false;
+
+  #changed(): void {
+    // Hand freed slots to waiters in arrival order; guard against re-entry from onChange.
+    if (!this.#draining) {
+      this.#draining = true;
+      try {
+        while (this.#waiters.length > 0) {
+          const lease = this.#tryLease();
+          if (!lease) break;
+          const waiter = this.#waiters.shift();
+          if (!waiter) {
+            lease.release();
+            break;
+          }
+          waiter.cleanup();
+          waiter.resolve(lease);
+        }
+      } finally {
+        this.#draining = false;
+      }
+    }
+    this.#options.onChange?.();
+  }
+}

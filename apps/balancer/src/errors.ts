@@ -1,0 +1,108 @@
+import type { FieldProblem } from "@paddler/protocol";
+
+/** Every error the balancer answers with carries the status and description Paddler uses. */
+export abstract class BalancerError extends Error {
+  abstract readonly code: string;
+  abstract readonly status: number;
+}
+
+export class BufferOverflowError extends BalancerError {
+  override readonly name = "BufferOverflowError";
+  readonly code = "buffer_overflow";
+  readonly status = 503;
+  constructor() {
+    super("Buffered requests overflow");
+  }
+}
+
+export class SlotWaitTimeoutError extends BalancerError {
+  override readonly name = "SlotWaitTimeoutError";
+  readonly code = "slot_wait_timeout";
+  readonly status = 504;
+  constructor() {
+    super("Waiting for available slot timed out");
+  }
+}
+
+export class ItemTimeoutError extends BalancerError {
+  override readonly name = "ItemTimeoutError";
+  readonly code = "item_timeout";
+  readonly status = 504;
+  constructor(timeoutMs: number) {
+    super(`Inference timed out after ${timeoutMs}ms waiting for next token or embedding`);
+  }
+}
+
+export class AgentConnectionClosedError extends BalancerError {
+  override readonly name = "AgentConnectionClosedError";
+  readonly code = "agent_connection_closed";
+  readonly status = 502;
+  constructor() {
+    super("Agent controller connection closed");
+  }
+}
+
+export class ShuttingDownError extends BalancerError {
+  override readonly name = "ShuttingDownError";
+  readonly code = "shutting_down";
+  readonly status = 503;
+  constructor() {
+    super("balancer is shutting down");
+  }
+}
+
+export class TokenGenerationDisabledError extends BalancerError {
+  override readonly name = "TokenGenerationDisabledError";
+  readonly code = "token_generation_disabled";
+  readonly status = 501;
+  constructor() {
+    super("Token generation is disabled while the cluster is configured for embeddings");
+  }
+}
+
+export class EmbeddingsDisabledError extends BalancerError {
+  override readonly name = "EmbeddingsDisabledError";
+  readonly code = "embeddings_disabled";
+  readonly status = 501;
+  constructor() {
+    super("Embeddings are disabled; set inference_parameters.enable_embeddings to true");
+  }
+}
+
+export class InvalidRequestError extends BalancerError {
+  override readonly name = "InvalidRequestError";
+  readonly code = "invalid_request";
+  readonly status = 400;
+  constructor(
+    readonly problems: FieldProblem[],
+    options?: ErrorOptions,
+  ) {
+    super(
+      `Invalid request parameters: ${problems.map((p) => (p.field ? `${p.field}: ${p.reason}` : p.reason)).join("; ")}`,
+      options,
+    );
+  }
+}
+
+export class AgentNotFoundError extends BalancerError {
+  override readonly name = "AgentNotFoundError";
+  readonly code = "agent_not_found";
+  readonly status = 404;
+  constructor(agentId: string) {
+    super(`Agent ${agentId} is not connected`);
+  }
+}
+
+export class AgentRpcTimeoutError extends BalancerError {
+  override readonly name = "AgentRpcTimeoutError";
+  readonly code = "agent_timeout";
+  readonly status = 504;
+  constructor(timeoutMs: number) {
+    super(`Agent did not answer within ${timeoutMs}ms`);
+  }
+}
+
+export class RequestAbortedError extends Error {
+  override readonly name = "RequestAbortedError";
+  readonly code = "aborted";
+}

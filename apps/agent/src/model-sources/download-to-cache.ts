@@ -31,8 +31,9 @@ async function sizeIfExists(filePath: string): Promise<number | undefined> {
     const info = await stat(filePath);
     return info.isFile() ? info.size : undefined;
   } catch (error) {
-    if (isErrno(error, "ENOENT")) return undefined;
-    throw error;
+    // ENOTDIR: a path component is a file, so nothing is cached there (mkdir reports the real problem).
+    if (isErrno(error, "ENOENT") || isErrno(error, "ENOTDIR")) return undefined;
+    throw failureFromFsError(error, filePath);
   }
 }
 

@@ -24,6 +24,7 @@ export const modelPathIssueTags = [
 ] as const;
 export type ModelPathIssueTag = (typeof modelPathIssueTags)[number];
 
+// The variants built in a loop lose their literal keys in zod's inference; the declared type is exact.
 export const agentIssueSchema = z.union([
   ...modelPathIssueTags.map((tag) => taggedVariant(tag, agentIssueModelPathSchema)),
   taggedVariant(
@@ -35,7 +36,7 @@ export const agentIssueSchema = z.union([
     z.strictObject({ lock_path: z.string(), model_path: z.string() }),
   ),
   taggedVariant("SlotCannotStart", z.strictObject({ error: z.string(), slot_index: z.number().int() })),
-]);
+]) as unknown as z.ZodType<AgentIssue>;
 
 type ModelPathIssue = { [K in ModelPathIssueTag]: { [P in K]: { model_path: string } } }[ModelPathIssueTag];
 export type AgentIssue =

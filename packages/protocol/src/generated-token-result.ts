@@ -59,11 +59,12 @@ export const terminalGeneratedTokenResultSchema = z.union([
   ...generationErrorTags.map((tag) => unitVariant(tag)),
 ]);
 
+// The variants built in a loop lose their literal keys in zod's inference; the declared type is exact.
 export const generatedTokenResultSchema = z.union([
   generatedTokenSchema,
   toolCallEventSchema,
   terminalGeneratedTokenResultSchema,
-]);
+]) as unknown as z.ZodType<GeneratedTokenResult>;
 
 type ErrorVariant = { [K in GenerationErrorTag]: { [P in K]: string } }[GenerationErrorTag];
 export type GeneratedTokenResult =

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { BufferOverflowError, RequestAbortedError, ShuttingDownError, SlotWaitTimeoutError } from "../errors.js";
+import {
+  BufferOverflowError,
+  RequestAbortedError,
+  ShuttingDownError,
+  SlotWaitTimeoutError,
+} from "../errors.js";
 import { SlotPool } from "./slot-pool.js";
 
 function pool(overrides: Partial<ConstructorParameters<typeof SlotPool>[0]> = {}) {

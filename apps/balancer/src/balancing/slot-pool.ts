@@ -1,4 +1,9 @@
-import { BufferOverflowError, RequestAbortedError, type BalancerError, SlotWaitTimeoutError } from "../errors.js";
+import {
+  type BalancerError,
+  BufferOverflowError,
+  RequestAbortedError,
+  SlotWaitTimeoutError,
+} from "../errors.js";
 import { type AgentSlotCounts, pickLeastBusyAgent } from "./pick-least-busy-agent.js";
 
 /** A claimed slot on one agent. Release is idempotent. */

@@ -2,7 +2,11 @@
  * Paddler's split: `min(docs, max(agents, ceil(docs / embedding_batch_size)))` chunks of near-equal
  * size, so a batch spreads over the fleet but no chunk exceeds the batch size.
  */
-export function splitEmbeddingBatch<T>(documents: readonly T[], agentCount: number, embeddingBatchSize: number): T[][] {
+export function splitEmbeddingBatch<T>(
+  documents: readonly T[],
+  agentCount: number,
+  embeddingBatchSize: number,
+): T[][] {
   if (documents.length === 0) return [];
   const chunkCount = Math.min(
     documents.length,

@@ -1,0 +1,129 @@
+import { upgradeWebSocket } from "@hono/node-server";
+import type { Logger } from "@paddler/logger";
+import {
+  agentToBalancerMessageSchema,
+  type BalancerToAgentMessage,
+  formatZodError,
+  PADDLER_PROTOCOL_VERSION,
+} from "@paddler/protocol";
+import { Hono } from "hono";
+import type { ClusterState } from "../cluster/cluster-state.js";
+import { startHeartbeat } from "../http/heartbeat.js";
+import { AgentController } from "./agent-controller.js";
+import type { AgentRegistry } from "./agent-registry.js";
+
+const agentIdPattern = /^[A-Za-z0-9_-]{1,128}$/;
+
+export interface AgentSocketRouteDeps {
+  registry: AgentRegistry;
+  cluster: () => ClusterState;
+  logger: Logger;
+}
+
+/** `/api/v1/agent_socket/{agent_id}`: the agent's WebSocket (Paddler's protocol, §6). */
+export function agentSocketRoute({ registry, cluster, logger }: AgentSocketRouteDeps) {
+  return new Hono().get(
+    "/:agentId",
+    async (c, next) => {
+      const agentId = c.req.param("agentId");
+      if (!agentIdPattern.test(agentId)) {
+        return c.json(
+          {
+            error: {
+              code: "invalid_request",
+              field: "agent_id",
+              message: "agent_id: 1-128 of A-Z a-z 0-9 _ -",
+            },
+          },
+          400,
+        );
+      }
+      if (registry.has(agentId)) {
+        return c.json(
+          { error: { code: "duplicate_agent", message: `Agent ${agentId} is already connected` } },
+          409,
+        );
+      }
+      return next();
+    },
+    upgradeWebSocket((c) => {
+      const agentId = c.req.param("agentId") ?? "";
+      const log = logger.child({ agentId });
+      let controller: AgentController | null = null;
+      let stopHeartbeat = () => {};
+      return {
+        onOpen(_event, ws) {
+          const version: BalancerToAgentMessage = {
+            Notification: { Version: { version: PADDLER_PROTOCOL_VERSION } },
+          };
+          ws.send(JSON.stringify(version));
+          stopHeartbeat = startHeartbeat(ws.raw);
+        },
+        onMessage(event, ws) {
+          let json: unknown;
+          try {
+            json = JSON.parse(String(event.data));
+          } catch {
+            log.warn("agent sent a frame that is not JSON; closing");
+            ws.close(1007, "frame is not JSON");
+            return;
+          }
+          const parsed = agentToBalancerMessageSchema.safeParse(json);
+          if (!parsed.success) {
+            const reason = formatZodError(parsed.error);
+            log.warn("agent sent an invalid frame; closing", { reason });
+            ws.close(1007, `invalid frame: ${reason}`.slice(0, 120));
+            return;
+          }
+          const message = parsed.data;
+          if ("Notification" in message) {
+            const notification = message.Notification;
+            if (notification === "DeregisterAgent") {
+              log.info("agent deregistered");
+              if (controller) registry.remove(controller);
+              controller = null;
+              return;
+            }
+            if ("RegisterAgent" in notification) {
+              if (controller || registry.has(agentId)) {
+                ws.close(1008, "agent id is already registered");
+                return;
+              }
+              const { name, slot_aggregated_status_snapshot } = notification.RegisterAgent;
+              controller = new AgentController({
+                id: agentId,
+                name,
+                snapshot: slot_aggregated_status_snapshot,
+                connection: {
+                  send: (frame) => {
+                    if (ws.readyState === 1) ws.send(JSON.stringify(frame));
+                  },
+                  close: (code, reason) => ws.close(code, reason),
+                },
+              });
+              log.info("agent registered", { name, slotsTotal: slot_aggregated_status_snapshot.slots_total });
+              registry.add(controller, cluster().applicable);
+              return;
+            }
+            if (controller?.updateStatus(notification.UpdateAgentStatus.slot_aggregated_status_snapshot)) {
+              registry.statusChanged(controller);
+            }
+            return;
+          }
+          if ("Response" in message) controller?.deliver({ kind: "response", envelope: message.Response });
+          else controller?.deliver({ kind: "error", envelope: message.Error });
+        },
+        onClose() {
+          stopHeartbeat();
+          if (controller) {
+            log.info("agent disconnected");
+            registry.remove(controller);
+          }
+        },
+        onError(error) {
+          log.warn("agent socket error", { error });
+        },
+      };
+    }),
+  );
+}

@@ -1,0 +1,66 @@
+import { type AgentDesiredState, type BalancerDesiredState, toAgentDesiredState } from "@paddler/protocol";
+import type { AgentRegistry } from "../agents/agent-registry.js";
+
+/** The part of a state database the balancer needs. */
+export interface DesiredStateStore {
+  read(): Promise<BalancerDesiredState>;
+  store(state: BalancerDesiredState): Promise<void>;
+}
+
+/**
+ * The desired state and what agents are told to apply. A store goes to the database first, then to
+ * every agent, so what the fleet runs is always what a restart would load.
+ */
+export class ClusterState {
+  #desired: BalancerDesiredState;
+  #applicable: AgentDesiredState;
+  readonly #store: DesiredStateStore;
+  readonly #registry: AgentRegistry;
+  readonly #modeListeners = new Set<(tokenGenerationEnabled: boolean) => void>();
+  #writes: Promise<void> = Promise.resolve();
+
+  private constructor(store: DesiredStateStore, registry: AgentRegistry, desired: BalancerDesiredState) {
+    this.#store = store;
+    this.#registry = registry;
+    this.#desired = desired;
+    this.#applicable = toAgentDesiredState(desired);
+  }
+
+  static async load(store: DesiredStateStore, registry: AgentRegistry): Promise<ClusterState> {
+    return new ClusterState(store, registry, await store.read());
+  }
+
+  get desired(): BalancerDesiredState {
+    return this.#desired;
+  }
+
+  get applicable(): AgentDesiredState {
+    return this.#applicable;
+  }
+
+  /** Paddler's rule: a cluster in embeddings mode refuses token generation. */
+  get tokenGenerationEnabled(): boolean {
+    return !this.#desired.inference_parameters.enable_embeddings;
+  }
+
+  /** Stores and pushes a new desired state; concurrent PUTs apply in arrival order. */
+  setDesired(state: BalancerDesiredState): Promise<void> {
+    const write = this.#writes.then(async () => {
+      const wasEnabled = this.tokenGenerationEnabled;
+      await this.#store.store(state);
+      this.#desired = state;
+      this.#applicable = toAgentDesiredState(state);
+      this.#registry.broadcastDesiredState(this.#applicable);
+      if (wasEnabled !== this.tokenGenerationEnabled) {
+        for (const listener of this.#modeListeners) listener(this.tokenGenerationEnabled);
+      }
+    });
+    this.#writes = write.catch(() => {});
+    return write;
+  }
+
+  onTokenGenerationModeChange(listener: (tokenGenerationEnabled: boolean) => void): () => void {
+    this.#modeListeners.add(listener);
+    return () => this.#modeListeners.delete(listener);
+  }
+}

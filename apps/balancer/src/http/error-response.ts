@@ -1,0 +1,33 @@
+import type { Logger } from "@paddler/logger";
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { BalancerError, InvalidRequestError } from "../errors.js";
+
+/** The one place that maps errors to HTTP for the native services. */
+export function errorResponse(error: unknown, c: Context, logger: Logger): Response {
+  if (error instanceof InvalidRequestError) {
+    const [first] = error.problems;
+    return c.json(
+      {
+        error: {
+          code: error.code,
+          message: error.message,
+          field: first?.field ?? "",
+          reason: first?.reason ?? "",
+          issues: error.problems,
+        },
+      },
+      400,
+    );
+  }
+  if (error instanceof BalancerError) {
+    return c.json(
+      { error: { code: error.code, message: error.message } },
+      error.status as ContentfulStatusCode,
+    );
+  }
+  if (error instanceof HTTPException) return error.getResponse();
+  logger.error("unhandled error", { error, path: c.req.path });
+  return c.json({ error: { code: "internal", message: "Internal server error" } }, 500);
+}

@@ -1,0 +1,84 @@
+import { generateEmbeddingBatchParamsSchema, type InferenceClientMessage } from "@paddler/protocol";
+import { Hono } from "hono";
+import { nanoid } from "nanoid";
+import type { AgentRegistry } from "../../agents/agent-registry.js";
+import { splitEmbeddingBatch } from "../../balancing/split-embedding-batch.js";
+import type { ClusterState } from "../../cluster/cluster-state.js";
+import type { DispatchEvent, Dispatcher } from "../../dispatch/dispatcher.js";
+import { EmbeddingsDisabledError } from "../../errors.js";
+import { ndjsonResponse } from "../../http/ndjson-response.js";
+import { parseJsonBody } from "../../http/parse-json-body.js";
+import { toClientMessage } from "./generation.js";
+
+export interface EmbeddingRoutesDeps {
+  cluster: ClusterState;
+  dispatcher: Dispatcher;
+  registry: AgentRegistry;
+}
+
+/** Runs several async iterables at once and yields their items as they come. */
+async function* merge<T>(sources: AsyncIterable<T>[]): AsyncGenerator<T> {
+  const iterators = sources.map((source) => source[Symbol.asyncIterator]());
+  const pending = new Map<number, Promise<{ index: number; result: IteratorResult<T> }>>();
+  const pull = (index: number) => {
+    const iterator = iterators[index];
+    if (iterator)
+      pending.set(
+        index,
+        iterator.next().then((result) => ({ index, result })),
+      );
+  };
+  iterators.forEach((_, index) => pull(index));
+  try {
+    while (pending.size > 0) {
+      const { index, result } = await Promise.race(pending.values());
+      if (result.done) pending.delete(index);
+      else {
+        pull(index);
+        yield result.value;
+      }
+    }
+  } finally {
+    await Promise.all(iterators.map((iterator) => iterator.return?.()));
+  }
+}
+
+function isChunkDone(event: DispatchEvent): boolean {
+  return event.kind === "response" && typeof event.response === "object" && "Embedding" in event.response
+    ? event.response.Embedding === "Done"
+    : false;
+}
+
+/**
+ * `generate_embedding_batch`: documents are split over agents and slots (Paddler's rule), chunks run
+ * in parallel, per-chunk `Done` lines are dropped and one `Done` ends the stream.
+ */
+export function embeddingRoutes({ cluster, dispatcher, registry }: EmbeddingRoutesDeps) {
+  return new Hono().post("/generate_embedding_batch", async (c) => {
+    const params = await parseJsonBody(c, generateEmbeddingBatchParamsSchema);
+    if (!cluster.desired.inference_parameters.enable_embeddings) throw new EmbeddingsDisabledError();
+    const requestId = nanoid();
+    const abort = new AbortController();
+    c.req.raw.signal.addEventListener("abort", () => abort.abort(), { once: true });
+    const chunks = splitEmbeddingBatch(
+      params.input_batch,
+      Math.max(1, registry.size),
+      cluster.desired.inference_parameters.embedding_batch_size,
+    );
+    async function* lines(): AsyncGenerator<InferenceClientMessage> {
+      const streams = chunks.map((input_batch) =>
+        dispatcher.dispatch(
+          { GenerateEmbeddingBatch: { input_batch, normalization_method: params.normalization_method } },
+          abort.signal,
+        ),
+      );
+      for await (const event of merge(streams)) {
+        if (isChunkDone(event)) continue;
+        yield toClientMessage(event, requestId);
+        if (event.kind === "error") return;
+      }
+      yield { Response: { generated_by: null, request_id: nanoid(), response: { Embedding: "Done" } } };
+    }
+    return ndjsonResponse(lines(), () => abort.abort());
+  });
+}

@@ -1,0 +1,129 @@
+import { upgradeWebSocket } from "@hono/node-server";
+import type { Logger } from "@paddler/logger";
+import {
+  formatZodError,
+  type InferenceClientMessage,
+  inferenceSocketClientFrameSchema,
+  requestIdSchema,
+} from "@paddler/protocol";
+import { Hono } from "hono";
+import type { ClusterState } from "../../cluster/cluster-state.js";
+import type { Dispatcher } from "../../dispatch/dispatcher.js";
+import { TokenGenerationDisabledError } from "../../errors.js";
+import { startHeartbeat } from "../../http/heartbeat.js";
+import { toClientMessage } from "./generation.js";
+
+export interface InferenceSocketRoutesDeps {
+  cluster: ClusterState;
+  dispatcher: Dispatcher;
+  logger: Logger;
+}
+
+function modeNotification(enabled: boolean): InferenceClientMessage {
+  return { Notification: enabled ? "TokenGenerationEnabled" : "TokenGenerationDisabled" };
+}
+
+function frameId(json: unknown): string | null {
+  if (typeof json !== "object" || json === null || !("Request" in json)) return null;
+  const request = json.Request;
+  if (typeof request !== "object" || request === null || !("id" in request)) return null;
+  const id = requestIdSchema.safeParse(request.id);
+  return id.success ? id.data : null;
+}
+
+/**
+ * `/api/v1/inference_socket`: many requests multiplexed over one socket by the client's ids.
+ * Unlike Paddler, an invalid request that names its id gets an Error for that id and the socket
+ * stays open; only a frame we cannot attribute closes it.
+ */
+export function inferenceSocketRoutes({ cluster, dispatcher, logger }: InferenceSocketRoutesDeps) {
+  return new Hono().get(
+    "/inference_socket",
+    upgradeWebSocket(() => {
+      const inFlight = new Map<string, AbortController>();
+      let unsubscribe = () => {};
+      let stopHeartbeat = () => {};
+      return {
+        onOpen(_event, ws) {
+          const send = (message: InferenceClientMessage) => {
+            if (ws.readyState === 1) ws.send(JSON.stringify(message));
+          };
+          if (!cluster.tokenGenerationEnabled) send(modeNotification(false));
+          unsubscribe = cluster.onTokenGenerationModeChange((enabled) => send(modeNotification(enabled)));
+          stopHeartbeat = startHeartbeat(ws.raw);
+        },
+        onMessage(event, ws) {
+          const send = (message: InferenceClientMessage) => {
+            if (ws.readyState === 1) ws.send(JSON.stringify(message));
+          };
+          let json: unknown;
+          try {
+            json = JSON.parse(String(event.data));
+          } catch {
+            return; // Paddler ignores frames that are not JSON.
+          }
+          const parsed = inferenceSocketClientFrameSchema.safeParse(json);
+          if (!parsed.success) {
+            const description = `Invalid request parameters: ${formatZodError(parsed.error)}`;
+            const id = frameId(json);
+            if (id !== null) {
+              send({ Error: { request_id: id, error: { code: 400, description } } });
+            } else {
+              ws.close(1008, description.slice(0, 120));
+            }
+            return;
+          }
+          const frame = parsed.data;
+          if ("Notification" in frame) {
+            inFlight.get(frame.Notification.StopRespondingTo)?.abort();
+            return;
+          }
+          const { id, request } = frame.Request;
+          if (inFlight.has(id)) {
+            send({
+              Error: {
+                request_id: id,
+                error: { code: 400, description: `Request id ${id} is already in flight` },
+              },
+            });
+            return;
+          }
+          if (!cluster.tokenGenerationEnabled) {
+            send({
+              Response: {
+                generated_by: null,
+                request_id: id,
+                response: {
+                  GeneratedToken: { TokenGenerationDisabled: new TokenGenerationDisabledError().message },
+                },
+              },
+            });
+            return;
+          }
+          const abort = new AbortController();
+          inFlight.set(id, abort);
+          void (async () => {
+            try {
+              for await (const dispatchEvent of dispatcher.dispatch(request, abort.signal)) {
+                send(toClientMessage(dispatchEvent, id));
+              }
+            } catch (error) {
+              logger.error("inference socket request failed", { error, requestId: id });
+              send({
+                Error: { request_id: id, error: { code: 500, description: "Failed to generate response" } },
+              });
+            } finally {
+              inFlight.delete(id);
+            }
+          })();
+        },
+        onClose() {
+          stopHeartbeat();
+          unsubscribe();
+          for (const abort of inFlight.values()) abort.abort();
+          inFlight.clear();
+        },
+      };
+    }),
+  );
+}

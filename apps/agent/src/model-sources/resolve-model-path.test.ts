@@ -14,6 +14,7 @@ import {
   huggingFaceTestToken,
   startTestModelServer,
   type TestModelServer,
+  testModelEtag,
   testModelPath,
 } from "./test-model-server.js";
 
@@ -113,7 +114,10 @@ describe("Url", () => {
 
     const progress: DownloadProgress[] = [];
     const resolved = await resolve({ Url: { url } }, { onProgress: (p) => progress.push(p) });
-    expect(server.requests.map((r) => r.range)).toEqual([undefined, `bytes=${kept}-`]);
+    expect(server.requests.map((r) => [r.range, r.ifRange])).toEqual([
+      [undefined, undefined],
+      [`bytes=${kept}-`, testModelEtag],
+    ]);
     expect(progress[0]?.current).toBe(kept);
     expect(sha256(await readFile(resolved ?? ""))).toBe(sha256(server.model));
     await expect(stat(part)).rejects.toThrow();
@@ -128,6 +132,19 @@ describe("Url", () => {
     const resolved = await resolve({ Url: { url } });
     expect(server.requests[0]?.range).toBe("bytes=33-");
     expect(sha256(await readFile(resolved ?? ""))).toBe(sha256(server.model));
+  });
+
+  it("starts over when the remote file changed since the part was started (If-Range)", async () => {
+    const url = `${server.baseUrl}/models/stories260K.gguf`;
+    const destination = urlModelCachePath(cacheDir, url);
+    await mkdir(path.dirname(destination), { recursive: true });
+    await writeFile(`${destination}.part`, Buffer.alloc(1000, 7));
+    await writeFile(`${destination}.part.validator`, '"stories260K-v0"');
+
+    const resolved = await resolve({ Url: { url } });
+    expect(server.requests.map((r) => [r.range, r.ifRange])).toEqual([["bytes=1000-", '"stories260K-v0"']]);
+    expect(sha256(await readFile(resolved ?? ""))).toBe(sha256(server.model));
+    expect(await filesUnder(path.dirname(destination))).toEqual(["stories260K.gguf"]);
   });
 
   it("starts over when the part is already as long as the remote file (416)", async () => {
@@ -276,7 +293,12 @@ describe("HuggingFace", () => {
     expect(resolved).toBe(path.join(cacheDir, "huggingface", "owner", "repo", "main", "stories260K.gguf"));
     expect(sha256(await readFile(resolved ?? ""))).toBe(sha256(server.model));
     expect(server.requests).toEqual([
-      { path: "/owner/repo/resolve/main/stories260K.gguf", range: undefined, authorization: undefined },
+      {
+        path: "/owner/repo/resolve/main/stories260K.gguf",
+        range: undefined,
+        ifRange: undefined,
+        authorization: undefined,
+      },
     ]);
     expect(progress.at(-1)).toEqual({
       current: server.model.length,

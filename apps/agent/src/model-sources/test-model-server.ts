@@ -13,6 +13,7 @@ export const testModelPath = path.resolve(repoRoot, "../shared/models/stories260
 export interface SeenRequest {
   path: string;
   range: string | undefined;
+  ifRange: string | undefined;
   authorization: string | undefined;
 }
 
@@ -27,10 +28,17 @@ export interface TestModelServer extends AsyncDisposable {
 
 export const huggingFaceTestToken = "hf_test_token";
 
+export const testModelEtag = '"stories260K-v1"';
+
+/** Serves `body` with Range support, honouring If-Range the way RFC 9110 asks. */
 function serveRanged(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
-  const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? "");
+  const ifRange = req.headers["if-range"];
+  const range =
+    ifRange === undefined || ifRange === testModelEtag
+      ? /^bytes=(\d+)-$/.exec(req.headers.range ?? "")
+      : null;
   if (!range) {
-    res.writeHead(200, { "content-length": body.length, "accept-ranges": "bytes" });
+    res.writeHead(200, { "content-length": body.length, "accept-ranges": "bytes", etag: testModelEtag });
     res.end(body);
     return;
   }
@@ -41,6 +49,7 @@ function serveRanged(req: IncomingMessage, res: ServerResponse, body: Buffer): v
     return;
   }
   res.writeHead(206, {
+    etag: testModelEtag,
     "content-length": body.length - start,
     "content-range": `bytes ${start}-${body.length - 1}/${body.length}`,
   });
@@ -49,7 +58,7 @@ function serveRanged(req: IncomingMessage, res: ServerResponse, body: Buffer): v
 
 /** Writes half the body under a full Content-Length, then cuts the connection. */
 function dropHalfway(res: ServerResponse, body: Buffer): void {
-  res.writeHead(200, { "content-length": body.length });
+  res.writeHead(200, { "content-length": body.length, etag: testModelEtag });
   res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.socket?.destroy());
 }
 
@@ -65,7 +74,12 @@ export async function startTestModelServer(): Promise<TestModelServer> {
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://test");
-    requests.push({ path: url.pathname, range: req.headers.range, authorization: req.headers.authorization });
+    requests.push({
+      path: url.pathname,
+      range: req.headers.range,
+      ifRange: req.headers["if-range"]?.toString(),
+      authorization: req.headers.authorization,
+    });
     switch (url.pathname) {
       case "/models/stories260K.gguf":
         return serveRanged(req, res, model);

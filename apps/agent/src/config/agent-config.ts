@@ -1,0 +1,95 @@
+import { availableParallelism } from "node:os";
+import { z } from "zod";
+import { type Addr, addrFlagSchema } from "./addr.js";
+import type { FlagDefinition } from "./flags/flag-definition.js";
+import { integerFlagSchema, type LogLevel, logLevelFlagSchema } from "./flags/flag-schemas.js";
+import { readFlags, validateFlags } from "./flags/read-flags.js";
+import { renderHelp } from "./flags/render-help.js";
+
+export interface AgentConfig {
+  /** The balancer's management service, where the agent socket connects. */
+  managementAddr: Addr;
+  /** Display name in the admin panel and `generated_by`; null when not given. */
+  name: string | null;
+  /** Parallel requests of any kind; becomes llama.cpp `n_seq_max`. */
+  slots: number;
+  /** CPU threads for llama.cpp. */
+  threads: number;
+  logLevel: LogLevel;
+}
+
+/** Paddler's `paddler agent` flags, plus `--threads`; parsing, defaults and `--help` all come from here. */
+export const agentFlags: readonly FlagDefinition[] = [
+  {
+    name: "management-addr",
+    valueName: "host:port",
+    required: true,
+    description: "The balancer's management address",
+  },
+  { name: "name", valueName: "name", description: "Name shown in the admin panel and in responses" },
+  {
+    name: "slots",
+    valueName: "count",
+    required: true,
+    description: "Requests served in parallel (llama.cpp sequences)",
+  },
+  {
+    name: "threads",
+    valueName: "count",
+    defaultDescription: "half the CPU cores, at least 1",
+    description: "CPU threads for llama.cpp",
+  },
+  {
+    name: "log-level",
+    valueName: "level",
+    default: "info",
+    env: "PADDLER_LOG_LEVEL",
+    description: "debug, info, warn or error",
+  },
+  { name: "help", short: "h", description: "Print this help and exit" },
+];
+
+export const agentHelp = renderHelp({
+  usage: "paddler agent --management-addr <host:port> --slots <count> [flags]",
+  summary: "Runs an agent: it loads the model the balancer asks for and serves its requests.",
+  flags: agentFlags,
+});
+
+// Paddler's slots are an i32.
+const countSchema = integerFlagSchema({ min: 1, max: 2_147_483_647 });
+
+function agentFlagsSchema(defaultThreads: number) {
+  return z
+    .object({
+      "management-addr": addrFlagSchema,
+      name: z.string().min(1, { error: "a non-empty name" }).optional(),
+      slots: countSchema,
+      threads: countSchema.optional(),
+      "log-level": logLevelFlagSchema,
+    })
+    .transform(
+      (flags): AgentConfig => ({
+        managementAddr: flags["management-addr"],
+        name: flags.name ?? null,
+        slots: flags.slots,
+        threads: flags.threads ?? defaultThreads,
+        logLevel: flags["log-level"],
+      }),
+    );
+}
+
+/**
+ * Reads `paddler agent` flags (and `PADDLER_LOG_LEVEL` from `env`). Throws `CliUsageError` naming
+ * the flag on any mistake. `availableCores` (default: `os.availableParallelism()`) sets the
+ * default of `--threads`. `--help` is accepted and ignored here: the caller prints `agentHelp`
+ * when `isHelpRequested(argv, agentFlags)`.
+ */
+export function parseAgentConfig(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+  options: { availableCores?: number } = {},
+): AgentConfig {
+  const { availableCores = availableParallelism() } = options;
+  const defaultThreads = Math.max(1, Math.floor(availableCores / 2));
+  return validateFlags(agentFlagsSchema(defaultThreads), readFlags({ argv, env, flags: agentFlags }));
+}

@@ -1,0 +1,21 @@
+// Kept byte-identical in apps/balancer and apps/agent (a test checks).
+
+/** One row of a command's flag table: parsing, defaults and `--help` are all generated from it. */
+export interface FlagDefinition {
+  /** Without the leading `--`, e.g. `inference-addr`. */
+  name: string;
+  /** Placeholder in `--help`, e.g. `host:port`; a flag without one is a boolean switch. */
+  valueName?: string;
+  description: string;
+  /** Used when the flag (and its `env`) is absent, and shown in `--help`. */
+  default?: string;
+  /** Shown in `--help` when the default is computed at run time rather than fixed. */
+  defaultDescription?: string;
+  /** May be given several times; its value is then a list. */
+  repeatable?: boolean;
+  required?: boolean;
+  /** An environment variable read when the flag is absent. */
+  env?: string;
+  /** A one-letter alias, e.g. `h` for `--help`. */
+  short?: string;
+}

@@ -1,0 +1,185 @@
+import { describe, expect, it } from "vitest";
+import { type BalancerConfig, balancerFlags, balancerHelp, parseBalancerConfig } from "./balancer-config.js";
+import { CliUsageError } from "./flags/cli-usage-error.js";
+import { isHelpRequested } from "./flags/is-help-requested.js";
+
+const defaults: BalancerConfig = {
+  inferenceAddr: { host: "127.0.0.1", port: 8061 },
+  managementAddr: { host: "127.0.0.1", port: 8060 },
+  webAdminPanelAddr: null,
+  compatOpenaiAddr: null,
+  stateDatabase: "memory://",
+  maxBufferedRequests: 30,
+  bufferedRequestTimeoutMs: 10_000,
+  inferenceItemTimeoutMs: 30_000,
+  inferenceCorsAllowedHosts: [],
+  managementCorsAllowedHosts: [],
+  statsdAddr: null,
+  statsdPrefix: "paddler_",
+  statsdReportingIntervalMs: 10_000,
+  logLevel: "info",
+};
+
+function usageError(argv: string[], env: Record<string, string> = {}): CliUsageError {
+  try {
+    parseBalancerConfig(argv, env);
+  } catch (error) {
+    if (error instanceof CliUsageError) {
+      return error;
+    }
+    throw error;
+  }
+  throw new Error(`expected a usage error for ${argv.join(" ")}`);
+}
+
+describe("parseBalancerConfig", () => {
+  it("applies Paddler's defaults", () => {
+    expect(parseBalancerConfig([], {})).toEqual(defaults);
+  });
+
+  it("reads every flag", () => {
+    const config = parseBalancerConfig(
+      [
+        "--inference-addr=0.0.0.0:9061",
+        "--management-addr",
+        "balancer.internal:9060",
+        "--web-admin-panel-addr",
+        "localhost:9062",
+        "--compat-openai-addr",
+        "[::1]:9063",
+        "--state-database",
+        "file:///var/lib/paddler/state.json",
+        "--max-buffered-requests",
+        "0",
+        "--buffered-request-timeout",
+        "0",
+        "--inference-item-timeout",
+        "45000",
+        "--inference-cors-allowed-host",
+        "http://a.example",
+        "--inference-cors-allowed-host",
+        "http://b.example",
+        "--management-cors-allowed-host",
+        "http://c.example",
+        "--statsd-addr",
+        "127.0.0.1:8125",
+        "--statsd-prefix",
+        "lb_",
+        "--statsd-reporting-interval",
+        "500",
+        "--log-level",
+        "debug",
+        "--help",
+      ],
+      {},
+    );
+    expect(config).toEqual({
+      inferenceAddr: { host: "0.0.0.0", port: 9061 },
+      managementAddr: { host: "balancer.internal", port: 9060 },
+      webAdminPanelAddr: { host: "localhost", port: 9062 },
+      compatOpenaiAddr: { host: "::1", port: 9063 },
+      stateDatabase: "file:///var/lib/paddler/state.json",
+      maxBufferedRequests: 0,
+      bufferedRequestTimeoutMs: 0,
+      inferenceItemTimeoutMs: 45_000,
+      inferenceCorsAllowedHosts: ["http://a.example", "http://b.example"],
+      managementCorsAllowedHosts: ["http://c.example"],
+      statsdAddr: { host: "127.0.0.1", port: 8125 },
+      statsdPrefix: "lb_",
+      statsdReportingIntervalMs: 500,
+      logLevel: "debug",
+    } satisfies BalancerConfig);
+  });
+
+  it("takes the log level from PADDLER_LOG_LEVEL unless the flag is given", () => {
+    expect(parseBalancerConfig([], { PADDLER_LOG_LEVEL: "warn" }).logLevel).toBe("warn");
+    expect(parseBalancerConfig(["--log-level", "error"], { PADDLER_LOG_LEVEL: "warn" }).logLevel).toBe(
+      "error",
+    );
+    expect(usageError([], { PADDLER_LOG_LEVEL: "loud" }).message).toBe(
+      "PADDLER_LOG_LEVEL: expected one of debug, info, warn, error, got 'loud'",
+    );
+  });
+
+  it.each([
+    [["--max-buffered-requests", "abc"], "--max-buffered-requests: expected an integer ≥ 0, got 'abc'"],
+    [["--max-buffered-requests", "-1"], "--max-buffered-requests: expected an integer ≥ 0, got '-1'"],
+    [["--buffered-request-timeout", "1.5"], "--buffered-request-timeout: expected an integer ≥ 0, got '1.5'"],
+    [
+      ["--inference-item-timeout", "9999999999"],
+      "--inference-item-timeout: expected an integer from 0 to 2147483647, got '9999999999'",
+    ],
+    [["--statsd-reporting-interval", "0"], "--statsd-reporting-interval: expected an integer ≥ 1, got '0'"],
+    [
+      ["--inference-addr", "127.0.0.1"],
+      "--inference-addr: expected host:port with a port from 0 to 65535, got '127.0.0.1'",
+    ],
+    [
+      ["--management-addr", "host:65536"],
+      "--management-addr: expected host:port with a port from 0 to 65535, got 'host:65536'",
+    ],
+    [
+      ["--statsd-addr", "bad host:1"],
+      "--statsd-addr: expected host:port with a port from 0 to 65535, got 'bad host:1'",
+    ],
+    [
+      ["--state-database", "file://state.json"],
+      "--state-database: expected memory:// or file:///absolute/path.json, got 'file://state.json'",
+    ],
+    [
+      ["--state-database", "redis://x"],
+      "--state-database: expected memory:// or file:///absolute/path.json, got 'redis://x'",
+    ],
+    [["--log-level", "trace"], "--log-level: expected one of debug, info, warn, error, got 'trace'"],
+    [
+      ["--inference-cors-allowed-host", "http://a", "--inference-cors-allowed-host="],
+      "--inference-cors-allowed-host: expected a non-empty origin, got ''",
+    ],
+    [["--foo"], "--foo: unknown flag; see --help"],
+    [["-x"], "-x: unknown flag; see --help"],
+    [["--slots", "4"], "--slots: unknown flag; see --help"],
+    [["--statsd-addr"], "--statsd-addr: expected a value (host:port)"],
+    [
+      ["--statsd-prefix", "--log-level", "debug"],
+      expect.stringMatching(/^--statsd-prefix: expected a value \(prefix\), got the flag '--log-level'/),
+    ],
+    [["--inference-addr", "a:1", "--inference-addr", "b:2"], "--inference-addr: given more than once"],
+    [["--help=yes"], "--help: takes no value, got 'yes'"],
+    [["serve"], "unexpected argument 'serve'; see --help"],
+  ])("refuses %j", (argv, message) => {
+    const error = usageError(argv);
+    expect(error.message).toEqual(message);
+    expect(error).toMatchObject({ name: "CliUsageError", code: "CLI_USAGE" });
+  });
+
+  it("names the flag on the error", () => {
+    expect(usageError(["--max-buffered-requests", "x"]).flag).toBe("--max-buffered-requests");
+  });
+
+  it("accepts a statsd prefix that is empty when written inline", () => {
+    expect(parseBalancerConfig(["--statsd-prefix="], {}).statsdPrefix).toBe("");
+  });
+});
+
+describe("balancer --help", () => {
+  it("lists every flag with its default", () => {
+    for (const flag of balancerFlags) {
+      expect(balancerHelp).toContain(`--${flag.name}`);
+    }
+    expect(balancerHelp).toMatch(
+      /--inference-addr <host:port> +Inference service address \(default: 127\.0\.0\.1:8061\)/,
+    );
+    expect(balancerHelp).toMatch(/--state-database <url> .*\(default: memory:\/\/\)/);
+    expect(balancerHelp).toMatch(/--max-buffered-requests <count> .*\(default: 30\)/);
+    expect(balancerHelp).toMatch(/--statsd-prefix <prefix> .*\(default: paddler_\)/);
+    expect(balancerHelp).toMatch(/--web-admin-panel-addr <host:port> .*\(default: unset\)/);
+    expect(balancerHelp).toMatch(/--inference-cors-allowed-host <origin> .*\(repeatable\)/);
+  });
+
+  it("is recognised before validation", () => {
+    expect(isHelpRequested(["--max-buffered-requests", "x", "--help"], balancerFlags)).toBe(true);
+    expect(isHelpRequested(["-h"], balancerFlags)).toBe(true);
+    expect(isHelpRequested(["--statsd-prefix=--help"], balancerFlags)).toBe(false);
+    expect(isHelpRequested([], balancerFlags)).toBe(false);
+  });
+});

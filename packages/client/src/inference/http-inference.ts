@@ -59,7 +59,7 @@ export function createHttpInference(baseUrl: string | undefined, transport: Tran
       throw new PaddlerError({ code: "invalid_response", message: `Empty body from ${url}`, url });
     }
     try {
-      for await (const message of parseNdjson(response.body, inferenceClientMessageSchema, url)) {
+      for await (const message of parseNdjson(response.body, inferenceClientMessageSchema, url, signal)) {
         yield message;
         if (stopAtTerminal && isTerminalGenerationMessage(message)) return;
       }

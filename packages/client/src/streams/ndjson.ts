@@ -7,8 +7,9 @@ export async function* parseNdjson<Schema extends z.ZodType>(
   body: ReadableStream<Uint8Array>,
   schema: Schema,
   url: string,
+  signal?: AbortSignal,
 ): AsyncGenerator<z.infer<Schema>> {
-  for await (const line of readLines(body)) {
+  for await (const line of readLines(body, signal)) {
     if (line.trim() === "") continue;
     yield parseResponse(schema, parseJsonText(line, url), url);
   }

@@ -37,7 +37,7 @@ export async function* subscribeSse<Schema extends z.ZodType>(
       if (response.body === null)
         throw new PaddlerError({ code: "invalid_response", message: "No body", url });
       attempt = 0;
-      for await (const event of parseSse(response.body)) {
+      for await (const event of parseSse(response.body, signal)) {
         if (event.id !== undefined) lastEventId = event.id;
         if (event.retry !== undefined) serverRetryMs = event.retry;
         if (event.event !== "message") continue;

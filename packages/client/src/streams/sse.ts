@@ -12,12 +12,15 @@ export interface ServerSentEvent {
  * Parses a `text/event-stream` body. `:` comment lines (keep-alives) are skipped;
  * an event is dispatched at a blank line when it has data.
  */
-export async function* parseSse(body: ReadableStream<Uint8Array>): AsyncGenerator<ServerSentEvent> {
+export async function* parseSse(
+  body: ReadableStream<Uint8Array>,
+  signal?: AbortSignal,
+): AsyncGenerator<ServerSentEvent> {
   let event = "";
   let data: string[] = [];
   let id: string | undefined;
   let retry: number | undefined;
-  for await (const line of readLines(body)) {
+  for await (const line of readLines(body, signal)) {
     if (line === "") {
       if (data.length > 0) yield { event: event || "message", data: data.join("\n"), id, retry };
       event = "";

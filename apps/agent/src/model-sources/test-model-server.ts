@@ -113,6 +113,7 @@ export async function startTestModelServer(): Promise<TestModelServer> {
         res.writeHead(Number(url.pathname.slice("/status/".length, -".gguf".length)));
         return res.end("no");
       case "/owner/repo/resolve/main/stories260K.gguf":
+      case "/owner/repo/resolve/refs%2Fpr%2F1/stories260K.gguf":
         return serveRanged(req, res, model);
       case "/owner/gated/resolve/main/stories260K.gguf":
         if (req.headers.authorization === undefined) {

@@ -1,0 +1,177 @@
+import type { GeneratedTokenResult, TokenUsage, Tool } from "@paddler/protocol";
+import type { LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
+import { describeCause } from "./engine-errors.js";
+import { looksLikeJsonToolCall, parseToolCalls } from "./parse-tool-calls.js";
+import type { RequestGrammar } from "./resolve-grammar.js";
+import type { ResolvedSampling } from "./resolve-sampling.js";
+import { createTextStopDetector } from "./text-stop-detector.js";
+import { createTokenClassifier, type TokenKind } from "./token-classifier.js";
+
+export interface GenerateTokensOptions {
+  model: LlamaModel;
+  sequence: LlamaContextSequence;
+  promptTokens: readonly Token[];
+  /** How many leading prompt tokens the sequence already holds (prefix reuse). */
+  cachedTokens: number;
+  /** A negative value means no limit but the context. */
+  maxTokens: number;
+  sampling: ResolvedSampling;
+  grammar: RequestGrammar | null;
+  enableThinking: boolean;
+  /** The rendered prompt ends inside an open `<think>` block. */
+  promptOpensThinking: boolean;
+  toolCalls: { parse: boolean; tools: readonly Tool[] };
+  signal: AbortSignal;
+}
+
+/** Raised from node-llama-cpp's context-shift hook: Paddler ends the request instead of shifting. */
+class ContextExhaustedError extends Error {
+  override readonly name = "ContextExhaustedError";
+}
+
+/** Tokens detokenized together at most while waiting for a multi-byte character to complete. */
+const maxPendingTokens = 4;
+const lastTokensForDetokenizer = 8;
+
+/**
+ * Runs one request on a claimed sequence: evaluates the uncached prompt tail, then samples until
+ * EOG, max_tokens, a stop string, context exhaustion or abort. Other sequences of the same context
+ * run at the same time; node-llama-cpp batches their decode calls together.
+ */
+export async function* generateTokens(options: GenerateTokensOptions): AsyncGenerator<GeneratedTokenResult> {
+  const { model, sequence, promptTokens, cachedTokens, maxTokens, sampling, grammar, signal } = options;
+  const usage: TokenUsage = {
+    prompt_tokens: promptTokens.length,
+    cached_prompt_tokens: cachedTokens,
+    input_image_tokens: 0,
+    input_audio_tokens: 0,
+    content_tokens: 0,
+    reasoning_tokens: 0,
+    tool_call_tokens: 0,
+    undeterminable_tokens: 0,
+  };
+  if (maxTokens === 0) {
+    yield { Done: { usage } };
+    return;
+  }
+
+  const history: Token[] = [...promptTokens];
+  const stopDetector = createTextStopDetector([...sampling.stop, ...(grammar?.stopStrings ?? [])]);
+  const classifier = createTokenClassifier({
+    reasoning: options.enableThinking,
+    toolCalls: options.toolCalls.parse,
+    startInReasoning: options.promptOpensThinking,
+  });
+  const toolCallTexts: string[] = [];
+  let currentToolCall = "";
+  let contentText = "";
+  const iterator = sequence.evaluate(promptTokens.slice(cachedTokens), {
+    temperature: sampling.temperature,
+    topK: sampling.topK,
+    topP: sampling.topP,
+    minP: sampling.minP,
+    seed: sampling.seed,
+    repeatPenalty: sampling.repeatPenalty(() => history),
+    grammarEvaluationState: grammar?.evaluationState,
+    contextShift: {
+      strategy: () => {
+        throw new ContextExhaustedError();
+      },
+    },
+  });
+
+  function* emitText(text: string): Generator<GeneratedTokenResult> {
+    for (const segment of classifier.push(text)) yield* emitSegment(segment.kind, segment.text);
+    closeToolCallIfLeft();
+  }
+  function* emitSegment(kind: TokenKind, text: string): Generator<GeneratedTokenResult> {
+    if (kind === "reasoning") yield { ReasoningToken: text };
+    else if (kind === "tool_call") {
+      currentToolCall += text;
+      yield { ToolCallToken: text };
+    } else {
+      contentText += text;
+      yield { ContentToken: text };
+    }
+  }
+  function closeToolCallIfLeft() {
+    if (classifier.mode !== "tool_call" && currentToolCall !== "") {
+      toolCallTexts.push(currentToolCall);
+      currentToolCall = "";
+    }
+  }
+  function count(kind: TokenKind) {
+    if (kind === "reasoning") usage.reasoning_tokens++;
+    else if (kind === "tool_call") usage.tool_call_tokens++;
+    else usage.content_tokens++;
+  }
+
+  let generated = 0;
+  let stopped = false;
+  let pending: Token[] = [];
+  let lastTokens: Token[] = promptTokens.slice(-lastTokensForDetokenizer);
+  try {
+    while (maxTokens < 0 || generated < maxTokens) {
+      const step = await iterator.next();
+      if (signal.aborted) return;
+      if (step.done) break;
+      generated++;
+      history.push(step.value);
+      pending.push(step.value);
+      const text = model.detokenize(pending, false, lastTokens);
+      const modeBefore = classifier.mode;
+      if (text.endsWith("\uFFFD") && pending.length < maxPendingTokens) {
+        count(modeBefore);
+        continue;
+      }
+      lastTokens = [...lastTokens, ...pending].slice(-lastTokensForDetokenizer);
+      pending = [];
+      const stop = stopDetector.push(text);
+      yield* emitText(stop.text);
+      const modeAfter = classifier.mode;
+      // A tag token belongs to the block it opens or closes.
+      count(modeBefore === "content" ? modeAfter : modeBefore);
+      stopped = stop.stopped;
+      if (stopped) break;
+    }
+  } catch (cause) {
+    await sequence.clearHistory().catch(() => undefined);
+    if (signal.aborted) return;
+    yield terminalErrorFor(cause, { grammar: grammar !== null, sequence, history: history.length });
+    return;
+  } finally {
+    await iterator.return();
+  }
+
+  if (!stopped && pending.length > 0) {
+    const stop = stopDetector.push(model.detokenize(pending, false, lastTokens));
+    yield* emitText(stop.text);
+    stopped = stop.stopped;
+  }
+  if (!stopped) yield* emitText(stopDetector.flush().text);
+  for (const segment of classifier.flush()) yield* emitSegment(segment.kind, segment.text);
+  if (currentToolCall !== "") toolCallTexts.push(currentToolCall);
+
+  if (options.toolCalls.parse) {
+    const texts =
+      toolCallTexts.length > 0 ? toolCallTexts : looksLikeJsonToolCall(contentText) ? [contentText] : [];
+    const parsed = parseToolCalls(texts, options.toolCalls.tools);
+    if (parsed !== null) yield parsed;
+  }
+  yield { Done: { usage } };
+}
+
+function terminalErrorFor(
+  cause: unknown,
+  context: { grammar: boolean; sequence: LlamaContextSequence; history: number },
+): GeneratedTokenResult {
+  if (cause instanceof ContextExhaustedError) {
+    return {
+      SamplerError: `Context exhausted: this slot holds at most ${context.sequence.contextSize} tokens and the prompt plus generated tokens reached ${context.history}; lower max_tokens, shorten the prompt or raise context_size`,
+    };
+  }
+  if (context.grammar && describeCause(cause).includes("Failed to sample")) {
+    return { GrammarRejectedModelOutput: "The grammar allows no token the model can produce next" };
+  }
+  return { SamplerError: describeCause(cause) };
+}

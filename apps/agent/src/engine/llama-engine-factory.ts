@@ -1,0 +1,143 @@
+import type { Logger } from "@paddler/logger";
+import { getLlama, type Llama, type LlamaContext, LlamaLogLevel, type LlamaModel } from "node-llama-cpp";
+import { type CompiledChatTemplate, compileChatTemplate } from "./chat-template.js";
+import { createLlamaContext } from "./create-llama-context.js";
+import { effectivePoolingType } from "./effective-pooling-type.js";
+import {
+  ChatTemplateDoesNotCompileError,
+  ModelCannotBeLoadedError,
+  SlotCannotStartError,
+} from "./engine-errors.js";
+import { flattenGgufMetadata } from "./gguf-metadata.js";
+import type { EngineLoadOptions, InferenceEngineFactory } from "./inference-engine.js";
+import { createLlamaEngine, type LlamaEngineMode, type LlamaInferenceEngine } from "./llama-engine.js";
+
+export interface LlamaEngineFactoryOptions {
+  /** `false` for the CPU build (what this project's machines have); "auto" picks a GPU backend. */
+  gpu?: false | "auto";
+  /** Receives llama.cpp's own log lines (warnings and errors only). */
+  logger?: Logger;
+}
+
+export interface LlamaEngineFactory extends InferenceEngineFactory, AsyncDisposable {
+  load(options: EngineLoadOptions): Promise<LlamaInferenceEngine>;
+}
+
+/**
+ * Loads models with node-llama-cpp. The native Llama instance is expensive, so it is created on the
+ * first load and shared by every engine this factory makes; disposing the factory releases it.
+ */
+export function createLlamaEngineFactory({
+  gpu = false,
+  logger,
+}: LlamaEngineFactoryOptions = {}): LlamaEngineFactory {
+  let llamaPromise: Promise<Llama> | null = null;
+  const getSharedLlama = () => {
+    llamaPromise ??= getLlama({
+      gpu,
+      logLevel: LlamaLogLevel.warn,
+      logger: (level, message) => {
+        const line = message.trimEnd();
+        if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) logger?.error(line);
+        else logger?.warn(line);
+      },
+    });
+    return llamaPromise;
+  };
+
+  return {
+    async load(options) {
+      return loadEngine(await getSharedLlama(), options);
+    },
+    async [Symbol.asyncDispose]() {
+      const llama = await llamaPromise;
+      llamaPromise = null;
+      await llama?.dispose();
+    },
+  };
+}
+
+async function loadEngine(llama: Llama, options: EngineLoadOptions): Promise<LlamaInferenceEngine> {
+  const { modelPath, desiredState, slots, threads, onSlotsChanged } = options;
+  const parameters = desiredState.inference_parameters;
+  const warnings: string[] = [];
+  if (options.multimodalProjectionPath !== null) {
+    warnings.push("node-llama-cpp cannot load a multimodal projection; image inputs are refused");
+  }
+  let model: LlamaModel;
+  try {
+    const gpuLayers = parameters.n_gpu_layers === -1 ? "max" : parameters.n_gpu_layers;
+    model = await llama.loadModel({ modelPath, gpuLayers: llama.gpu === false ? 0 : gpuLayers });
+  } catch (cause) {
+    throw new ModelCannotBeLoadedError(modelPath, { cause });
+  }
+  try {
+    const metadata = flattenGgufMetadata(model.fileInfo.metadata);
+    const chatTemplate = compileTemplate({ model, modelPath, metadata, options });
+    let mode: LlamaEngineMode;
+    if (parameters.enable_embeddings) {
+      const poolingType = effectivePoolingType(metadata);
+      if (parameters.pooling_type !== "Unspecified" && parameters.pooling_type !== poolingType) {
+        warnings.push(
+          `Pooling ${parameters.pooling_type} is not selectable here; the model pools as ${poolingType}`,
+        );
+      }
+      const embeddingContext = await model
+        .createEmbeddingContext({
+          // getEmbeddingFor refuses inputs as long as the context, so one cell more than a batch.
+          contextSize: parameters.n_batch + 1,
+          batchSize: parameters.n_batch,
+          threads,
+        })
+        .catch((cause: unknown) => {
+          throw new SlotCannotStartError(0, { cause });
+        });
+      mode = { kind: "embeddings", embeddingContext, poolingType, slots };
+      for (let index = 0; index < slots; index++) onSlotsChanged?.();
+    } else {
+      const context: LlamaContext = await createLlamaContext({
+        model,
+        parameters,
+        slots,
+        threads,
+        warn: (message) => warnings.push(message),
+      }).catch((cause: unknown) => {
+        throw new SlotCannotStartError(0, { cause });
+      });
+      const sequences = [];
+      for (let index = 0; index < slots; index++) {
+        sequences.push(context.getSequence());
+        onSlotsChanged?.();
+      }
+      mode = { kind: "generation", context, sequences };
+    }
+    return createLlamaEngine({ llama, model, mode, desiredState, metadata, chatTemplate, warnings });
+  } catch (error) {
+    await model.dispose();
+    throw error;
+  }
+}
+
+function compileTemplate(input: {
+  model: LlamaModel;
+  modelPath: string;
+  metadata: Record<string, string>;
+  options: EngineLoadOptions;
+}): CompiledChatTemplate | null {
+  const { model, modelPath, metadata, options } = input;
+  const content =
+    options.desiredState.chat_template_override?.content ?? metadata["tokenizer.chat_template"] ?? null;
+  if (content === null) return null;
+  const nl = model.tokens.nl;
+  try {
+    return compileChatTemplate(content, {
+      bosToken: model.tokens.bosString ?? "",
+      eosToken: model.tokens.eosString ?? "",
+      nlToken: nl === null ? "\n" : model.detokenize([nl], true),
+    });
+  } catch (cause) {
+    // Paddler does not need a template in embeddings mode, so a broken one does not stop it there.
+    if (options.desiredState.inference_parameters.enable_embeddings) return null;
+    throw new ChatTemplateDoesNotCompileError({ modelPath, templateContent: content, cause });
+  }
+}

@@ -1,0 +1,229 @@
+import type {
+  AgentDesiredState,
+  ChatTemplate,
+  EmbeddingResult,
+  GeneratedTokenResult,
+  GrammarConstraint,
+  PoolingType,
+  SamplingOverrides,
+  Tool,
+} from "@paddler/protocol";
+import type {
+  Llama,
+  LlamaContext,
+  LlamaContextSequence,
+  LlamaEmbeddingContext,
+  LlamaModel,
+  Token,
+} from "node-llama-cpp";
+import type { CompiledChatTemplate } from "./chat-template.js";
+import { generateEmbeddings } from "./generate-embeddings.js";
+import { generateTokens } from "./generate-tokens.js";
+import type { InferenceEngine } from "./inference-engine.js";
+import { prepareConversationPrompt } from "./prepare-conversation-prompt.js";
+import { type RequestGrammar, resolveGrammar } from "./resolve-grammar.js";
+import { resolveSampling } from "./resolve-sampling.js";
+import { createSlotPool } from "./slot-pool.js";
+
+export type LlamaEngineMode =
+  | { kind: "generation"; context: LlamaContext; sequences: readonly LlamaContextSequence[] }
+  | { kind: "embeddings"; embeddingContext: LlamaEmbeddingContext; poolingType: PoolingType; slots: number };
+
+export interface LlamaEngineParts {
+  llama: Llama;
+  model: LlamaModel;
+  mode: LlamaEngineMode;
+  desiredState: AgentDesiredState;
+  metadata: Record<string, string>;
+  chatTemplate: CompiledChatTemplate | null;
+  warnings: readonly string[];
+}
+
+export interface LlamaInferenceEngine extends InferenceEngine {
+  /** Settings the engine could not honour as asked (e.g. a KV cache type it replaced). */
+  readonly warnings: readonly string[];
+}
+
+interface GenerationRequest {
+  prompt: string;
+  opensThinking: boolean;
+  enableThinking: boolean;
+  maxTokens: number;
+  grammar: GrammarConstraint | null | undefined;
+  sampling: SamplingOverrides | undefined;
+  toolCalls: { parse: boolean; tools: readonly Tool[] };
+}
+
+const tokenGenerationDisabled: GeneratedTokenResult = {
+  TokenGenerationDisabled: "Token generation is disabled while the cluster is configured for embeddings",
+};
+
+/** A loaded model with its context: every slot is one sequence of that one context. */
+export function createLlamaEngine(parts: LlamaEngineParts): LlamaInferenceEngine {
+  const { llama, model, mode, desiredState, metadata, chatTemplate, warnings } = parts;
+  const parameters = desiredState.inference_parameters;
+  const disposal = new AbortController();
+  const sequencePool = createSlotPool(mode.kind === "generation" ? mode.sequences : []);
+  const embeddingPool = createSlotPool(
+    mode.kind === "embeddings" ? Array.from({ length: mode.slots }, (_, index) => index) : [],
+  );
+
+  function tokenizePrompt(prompt: string): Token[] {
+    const tokens = model.tokenize(prompt, true);
+    const bos = model.tokens.bos;
+    // Templates usually write bos_token themselves; add it only when the prompt lacks it.
+    if (model.tokens.shouldPrependBosToken && bos !== null && tokens[0] !== bos) tokens.unshift(bos);
+    return tokens;
+  }
+
+  async function* runGeneration(
+    request: GenerationRequest,
+    requestSignal: AbortSignal,
+  ): AsyncGenerator<GeneratedTokenResult> {
+    if (mode.kind !== "generation") {
+      yield tokenGenerationDisabled;
+      return;
+    }
+    const signal = AbortSignal.any([requestSignal, disposal.signal]);
+    if (signal.aborted) return;
+    let grammar: RequestGrammar | null = null;
+    if (request.grammar) {
+      const resolved = await resolveGrammar({ llama, model, constraint: request.grammar });
+      if ("error" in resolved) {
+        yield resolved.error;
+        return;
+      }
+      grammar = resolved.grammar;
+    }
+    const promptTokens = tokenizePrompt(request.prompt);
+    const contextSize = mode.context.contextSize;
+    if (promptTokens.length >= contextSize - 1) {
+      yield {
+        SamplerError: `Prompt of ${promptTokens.length} tokens does not fit this slot's context of ${contextSize} tokens`,
+      };
+      return;
+    }
+    if (signal.aborted) return;
+    const sequence = sequencePool.acquire(
+      (candidate) => candidate.compareContextTokens(promptTokens).firstDifferentIndex,
+    );
+    if (sequence === null) {
+      yield { SamplerError: "There are no available sequence slots on this agent" };
+      return;
+    }
+    try {
+      // At least the last prompt token is evaluated again: its logits give the first new token.
+      const cachedTokens = Math.min(
+        sequence.compareContextTokens(promptTokens).firstDifferentIndex,
+        promptTokens.length - 1,
+      );
+      if (sequence.nextTokenIndex > cachedTokens) {
+        await sequence.eraseContextTokenRanges([{ start: cachedTokens, end: sequence.nextTokenIndex }]);
+      }
+      yield* generateTokens({
+        model,
+        sequence,
+        promptTokens,
+        cachedTokens,
+        maxTokens: request.maxTokens,
+        sampling: resolveSampling(parameters, request.sampling, contextSize),
+        grammar,
+        enableThinking: request.enableThinking,
+        promptOpensThinking: request.opensThinking,
+        toolCalls: request.toolCalls,
+        signal,
+      });
+    } finally {
+      sequencePool.release(sequence);
+    }
+  }
+
+  async function* runEmbeddings(
+    params: Parameters<InferenceEngine["generateEmbeddingBatch"]>[0],
+    requestSignal: AbortSignal,
+  ): AsyncGenerator<EmbeddingResult> {
+    if (mode.kind !== "embeddings" || !parameters.enable_embeddings) {
+      yield "EmbeddingsDisabled";
+      return;
+    }
+    const signal = AbortSignal.any([requestSignal, disposal.signal]);
+    const slot = embeddingPool.acquire();
+    if (slot === null) {
+      yield { Error: "There are no available slots on this agent" };
+      return;
+    }
+    try {
+      yield* generateEmbeddings({
+        embeddingContext: mode.embeddingContext,
+        params,
+        nBatch: parameters.n_batch,
+        poolingType: mode.poolingType,
+        signal,
+      });
+    } finally {
+      embeddingPool.release(slot);
+    }
+  }
+
+  return {
+    warnings,
+    get slotsTotal() {
+      return mode.kind === "generation" ? sequencePool.total : embeddingPool.total;
+    },
+    get slotsProcessing() {
+      return sequencePool.processing + embeddingPool.processing;
+    },
+    continueFromRawPrompt(params, signal) {
+      return runGeneration(
+        {
+          prompt: params.raw_prompt,
+          opensThinking: false,
+          enableThinking: false,
+          maxTokens: params.max_tokens,
+          grammar: params.grammar,
+          sampling: params.sampling,
+          toolCalls: { parse: false, tools: [] },
+        },
+        signal,
+      );
+    },
+    async *continueFromConversationHistory(params, signal) {
+      if (mode.kind !== "generation") {
+        yield tokenGenerationDisabled;
+        return;
+      }
+      const prepared = prepareConversationPrompt(params, chatTemplate);
+      if ("error" in prepared) {
+        yield prepared.error;
+        return;
+      }
+      yield* runGeneration(
+        {
+          prompt: prepared.prompt,
+          opensThinking: prepared.opensThinking,
+          enableThinking: params.enable_thinking,
+          maxTokens: params.max_tokens,
+          grammar: params.grammar,
+          sampling: params.sampling,
+          toolCalls: { parse: params.parse_tool_calls ?? false, tools: params.tools ?? [] },
+        },
+        signal,
+      );
+    },
+    generateEmbeddingBatch(params, signal) {
+      return runEmbeddings(params, signal);
+    },
+    getModelMetadata() {
+      return { ...metadata };
+    },
+    getChatTemplateOverride(): ChatTemplate | null {
+      return desiredState.chat_template_override;
+    },
+    async [Symbol.asyncDispose]() {
+      disposal.abort();
+      if (mode.kind === "generation") await mode.context.dispose();
+      else await mode.embeddingContext.dispose();
+      await model.dispose();
+    },
+  };
+}

@@ -52,8 +52,16 @@ export class AgentController {
     this.#connection = options.connection;
   }
 
+  #deregistered = false;
+
+  /** Slots open to new requests: none once the agent has said it is leaving. */
   get slotsTotal(): number {
-    return this.#status.slots_total;
+    return this.#deregistered ? 0 : this.#status.slots_total;
+  }
+
+  /** The agent is shutting down: it finishes what it runs but takes nothing new. */
+  deregister(): void {
+    this.#deregistered = true;
   }
 
   get inFlightRequests(): number {

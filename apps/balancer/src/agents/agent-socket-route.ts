@@ -79,9 +79,12 @@ export function agentSocketRoute({ registry, cluster, logger }: AgentSocketRoute
           if ("Notification" in message) {
             const notification = message.Notification;
             if (notification === "DeregisterAgent") {
+              // Leaving: no new requests; running ones finish and the socket close removes it.
               log.info("agent deregistered");
-              if (controller) registry.remove(controller);
-              controller = null;
+              if (controller) {
+                controller.deregister();
+                registry.statusChanged(controller);
+              }
               return;
             }
             if ("RegisterAgent" in notification) {

@@ -1,0 +1,62 @@
+import type {
+  AgentIssue,
+  AgentStateApplicationStatus,
+  SlotAggregatedStatusSnapshot,
+} from "@paddler/protocol";
+
+type StatusFields = Omit<SlotAggregatedStatusSnapshot, "version">;
+
+/**
+ * The agent's own view of itself. Every change bumps `version` once and notifies, so the balancer
+ * can drop stale updates; the connection also re-sends the snapshot every second.
+ */
+export class AgentStatus {
+  #fields: StatusFields;
+  #version = 0;
+  readonly #listeners = new Set<() => void>();
+
+  constructor(desiredSlotsTotal: number) {
+    this.#fields = {
+      desired_slots_total: desiredSlotsTotal,
+      slots_processing: 0,
+      slots_total: 0,
+      model_path: null,
+      download_current: 0,
+      download_total: 0,
+      download_filename: null,
+      download_indeterminate: false,
+      issues: [],
+      uses_chat_template_override: false,
+      state_application_status: "Fresh",
+    };
+  }
+
+  snapshot(): SlotAggregatedStatusSnapshot {
+    return { ...this.#fields, issues: [...this.#fields.issues], version: this.#version };
+  }
+
+  get fields(): Readonly<StatusFields> {
+    return this.#fields;
+  }
+
+  update(change: Partial<StatusFields>): void {
+    const next = { ...this.#fields, ...change };
+    if (JSON.stringify(next) === JSON.stringify(this.#fields)) return;
+    this.#fields = next;
+    this.#version++;
+    for (const listener of this.#listeners) listener();
+  }
+
+  setIssues(issues: AgentIssue[]): void {
+    this.update({ issues });
+  }
+
+  setApplicationStatus(status: AgentStateApplicationStatus): void {
+    this.update({ state_application_status: status });
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}

@@ -1,0 +1,146 @@
+import type { Logger } from "@paddler/logger";
+import {
+  type AgentToBalancerMessage,
+  type BalancerToAgentMessage,
+  balancerToAgentMessageSchema,
+  formatZodError,
+  PADDLER_PROTOCOL_VERSION,
+} from "@paddler/protocol";
+import WebSocket from "ws";
+import type { AgentStatus } from "./agent-status.js";
+
+export interface BalancerConnectionOptions {
+  url: string;
+  name: string | null;
+  status: AgentStatus;
+  logger: Logger;
+  onMessage(message: BalancerToAgentMessage): void;
+  /** The socket is gone; requests that came on it cannot be answered. */
+  onDisconnected(): void;
+  reconnectDelayMs?: number;
+  statusIntervalMs?: number;
+}
+
+/**
+ * The agent's socket to the balancer: registers, reports status on every change and every second,
+ * and reconnects every second with the same id while the balancer is away.
+ */
+export class BalancerConnection {
+  readonly #options: BalancerConnectionOptions;
+  #socket: WebSocket | null = null;
+  #registered = false;
+  #closed = false;
+  #reconnectTimer: NodeJS.Timeout | null = null;
+  readonly #statusTimer: NodeJS.Timeout;
+  readonly #unsubscribe: () => void;
+
+  constructor(options: BalancerConnectionOptions) {
+    this.#options = options;
+    this.#unsubscribe = options.status.subscribe(() => this.#sendStatus());
+    this.#statusTimer = setInterval(() => this.#sendStatus(), options.statusIntervalMs ?? 1000);
+    this.#connect();
+  }
+
+  get registered(): boolean {
+    return this.#registered;
+  }
+
+  send(message: AgentToBalancerMessage): void {
+    if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(message));
+  }
+
+  #sendStatus(): void {
+    if (!this.#registered) return;
+    this.send({
+      Notification: {
+        UpdateAgentStatus: { slot_aggregated_status_snapshot: this.#options.status.snapshot() },
+      },
+    });
+  }
+
+  #connect(): void {
+    if (this.#closed) return;
+    const { logger } = this.#options;
+    const socket = new WebSocket(this.#options.url, { maxPayload: 50 * 1024 * 1024 });
+    this.#socket = socket;
+    socket.on("open", () => {
+      logger.info("connected to the balancer", { url: this.#options.url });
+      // Register at once: the balancer's Version notice is informative only.
+      this.#registered = true;
+      this.send({
+        Notification: {
+          RegisterAgent: {
+            name: this.#options.name,
+            slot_aggregated_status_snapshot: this.#options.status.snapshot(),
+          },
+        },
+      });
+    });
+    socket.on("message", (data) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(String(data));
+      } catch {
+        logger.warn("balancer sent a frame that is not JSON; ignoring it");
+        return;
+      }
+      const parsed = balancerToAgentMessageSchema.safeParse(json);
+      if (!parsed.success) {
+        logger.warn("balancer sent an invalid frame; ignoring it", { reason: formatZodError(parsed.error) });
+        return;
+      }
+      const message = parsed.data;
+      if ("Notification" in message && "Version" in message.Notification) {
+        if (message.Notification.Version.version !== PADDLER_PROTOCOL_VERSION) {
+          logger.warn("balancer speaks another protocol version", {
+            version: message.Notification.Version.version,
+          });
+        }
+        return;
+      }
+      this.#options.onMessage(message);
+    });
+    socket.on("close", (code, reason) => {
+      const wasRegistered = this.#registered;
+      this.#registered = false;
+      this.#socket = null;
+      if (wasRegistered) {
+        logger.warn("disconnected from the balancer", { code, reason: reason.toString() });
+        this.#options.onDisconnected();
+      }
+      if (!this.#closed) {
+        this.#reconnectTimer = setTimeout(() => this.#connect(), this.#options.reconnectDelayMs ?? 1000);
+      }
+    });
+    socket.on("error", (error) => {
+      logger.debug("balancer socket error", { error });
+    });
+  }
+
+  /** Tells the balancer this agent is leaving; the socket stays open for running requests. */
+  deregister(): void {
+    this.#closed = true;
+    if (this.#registered) this.send({ Notification: "DeregisterAgent" });
+  }
+
+  /** Deregisters (if not yet) and closes; no reconnect after this. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#statusTimer);
+    this.#unsubscribe();
+    if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
+    const socket = this.#socket;
+    if (!socket) return;
+    if (socket.readyState === WebSocket.OPEN && this.#registered)
+      this.send({ Notification: "DeregisterAgent" });
+    await new Promise<void>((resolve) => {
+      if (socket.readyState === WebSocket.CLOSED) return resolve();
+      socket.once("close", () => resolve());
+      socket.close(1000, "agent shutting down");
+      setTimeout(() => {
+        socket.terminate();
+        resolve();
+      }, 2000).unref();
+    });
+  }
+}

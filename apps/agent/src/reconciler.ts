@@ -1,0 +1,173 @@
+import type { Logger } from "@paddler/logger";
+import type { AgentDesiredState, AgentIssue } from "@paddler/protocol";
+import type { AgentStatus } from "./agent-status.js";
+import { EngineLoadError } from "./engine/engine-errors.js";
+import type { InferenceEngine, InferenceEngineFactory } from "./engine/inference-engine.js";
+import { ModelSourceError } from "./model-sources/model-source-error.js";
+
+export type ResolveModel = (model: AgentDesiredState["model"], signal: AbortSignal) => Promise<string | null>;
+
+export interface ReconcilerOptions {
+  status: AgentStatus;
+  engineFactory: InferenceEngineFactory;
+  resolveModel: ResolveModel;
+  slots: number;
+  threads: number;
+  logger: Logger;
+  /** Paddler retries a failed application every second. */
+  retryDelayMs?: number;
+  /** After this many failed attempts the state is reported as Stuck. */
+  attemptsBeforeStuck?: number;
+}
+
+/**
+ * Brings the agent to the desired state: resolve (download) the model, drain the slots (the agent
+ * reports no free slots, so new requests wait at the balancer), unload, load, report slots again.
+ * One application runs at a time; a newer desired state supersedes a pending one.
+ */
+export class Reconciler {
+  readonly #options: Required<ReconcilerOptions>;
+  #engine: InferenceEngine | null = null;
+  #applied: string | null = null;
+  #target: AgentDesiredState | null = null;
+  #running: Promise<void> | null = null;
+  #retryTimer: NodeJS.Timeout | null = null;
+  #attempts = 0;
+  readonly #abort = new AbortController();
+
+  constructor(options: ReconcilerOptions) {
+    this.#options = { retryDelayMs: 1000, attemptsBeforeStuck: 10, ...options };
+  }
+
+  /**
+   * The engine serving requests now, or null while none is loaded. While draining it still serves
+   * requests the balancer sent before it saw `slots_total: 0`.
+   */
+  get engine(): InferenceEngine | null {
+    return this.#engine;
+  }
+
+  get desiredState(): AgentDesiredState | null {
+    return this.#target;
+  }
+
+  setDesiredState(state: AgentDesiredState): void {
+    this.#target = state;
+    if (JSON.stringify(state) === this.#applied) return;
+    this.#attempts = 0;
+    this.#kick();
+  }
+
+  #kick(): void {
+    if (this.#retryTimer) {
+      clearTimeout(this.#retryTimer);
+      this.#retryTimer = null;
+    }
+    this.#running ??= this.#run().finally(() => {
+      this.#running = null;
+    });
+  }
+
+  async #run(): Promise<void> {
+    for (;;) {
+      const target = this.#target;
+      if (!target || JSON.stringify(target) === this.#applied || this.#abort.signal.aborted) return;
+      try {
+        await this.#apply(target);
+        this.#applied = JSON.stringify(target);
+      } catch (error) {
+        if (this.#abort.signal.aborted) return;
+        this.#attempts++;
+        const issue = issueFor(error, target);
+        this.#options.logger.warn("could not apply the desired state", { error, attempt: this.#attempts });
+        this.#options.status.update({
+          issues: issue ? [issue] : [],
+          state_application_status:
+            this.#attempts >= this.#options.attemptsBeforeStuck ? "Stuck" : "AttemptedAndRetrying",
+          download_current: 0,
+          download_total: 0,
+          download_filename: null,
+          download_indeterminate: false,
+        });
+        this.#retryTimer = setTimeout(() => this.#kick(), this.#options.retryDelayMs);
+        this.#retryTimer.unref();
+        return;
+      }
+    }
+  }
+
+  async #apply(target: AgentDesiredState): Promise<void> {
+    const { status, logger } = this.#options;
+    const modelPath = await this.#options.resolveModel(target.model, this.#abort.signal);
+    const projectionPath = await this.#options.resolveModel(target.multimodal_projection, this.#abort.signal);
+    await this.#unload();
+    status.update({
+      download_current: 0,
+      download_total: 0,
+      download_filename: null,
+      download_indeterminate: false,
+    });
+    if (modelPath === null) {
+      status.update({
+        issues: [],
+        model_path: null,
+        state_application_status: "Applied",
+        uses_chat_template_override: false,
+      });
+      return;
+    }
+    status.update({ model_path: modelPath });
+    logger.info("loading model", { modelPath });
+    // Slots come up while load() runs; report them only once the engine is ours.
+    let loaded: InferenceEngine | null = null;
+    const engine = await this.#options.engineFactory.load({
+      modelPath,
+      multimodalProjectionPath: projectionPath,
+      desiredState: target,
+      slots: this.#options.slots,
+      threads: this.#options.threads,
+      onSlotsChanged: () => {
+        if (loaded) status.update({ slots_total: loaded.slotsTotal });
+      },
+    });
+    loaded = engine;
+    this.#engine = engine;
+    status.update({
+      issues: [],
+      model_path: modelPath,
+      slots_total: engine.slotsTotal,
+      uses_chat_template_override: target.chat_template_override !== null,
+      state_application_status: "Applied",
+    });
+    logger.info("model loaded", { modelPath, slots: engine.slotsTotal });
+  }
+
+  /** Stops taking requests, waits for running ones to finish, then frees the model. */
+  async #unload(): Promise<void> {
+    const engine = this.#engine;
+    if (!engine) return;
+    this.#options.status.update({ slots_total: 0 });
+    try {
+      while (engine.slotsProcessing > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      await engine[Symbol.asyncDispose]();
+    } finally {
+      this.#engine = null;
+      this.#options.status.update({ slots_total: 0, model_path: null });
+    }
+  }
+
+  /** Finishes running requests and frees the model (graceful shutdown). */
+  async close(): Promise<void> {
+    this.#abort.abort();
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    await this.#running?.catch(() => {});
+    await this.#unload();
+  }
+}
+
+function issueFor(error: unknown, target: AgentDesiredState): AgentIssue | null {
+  if (error instanceof ModelSourceError || error instanceof EngineLoadError) return error.issue;
+  const path =
+    typeof target.model === "object" && "LocalToAgent" in target.model ? target.model.LocalToAgent : "";
+  return { ModelCannotBeLoaded: { model_path: path } };
+}

@@ -1,0 +1,118 @@
+import type { Logger } from "@paddler/logger";
+import { nanoid } from "nanoid";
+import { AgentStatus } from "./agent-status.js";
+import { BalancerConnection } from "./balancer-connection.js";
+import type { InferenceEngineFactory } from "./engine/inference-engine.js";
+import { createLlamaEngineFactory } from "./engine/llama-engine-factory.js";
+import { resolveModelPath } from "./model-sources/resolve-model-path.js";
+import { Reconciler } from "./reconciler.js";
+import { RequestRunner } from "./request-runner.js";
+
+/** What the agent needs to start; the CLI's AgentConfig has this shape. */
+export interface AgentSettings {
+  managementAddr: { host: string; port: number };
+  name: string | null;
+  slots: number;
+  threads: number;
+}
+
+export interface StartAgentOptions {
+  config: AgentSettings;
+  logger: Logger;
+  /** Where downloaded models are cached (see `defaultCacheDir`). */
+  cacheDir: string;
+  huggingFaceEndpoint?: string;
+  huggingFaceToken?: string;
+  /** The llama.cpp engine by default; benchmarks pass the synthetic one. */
+  engineFactory?: InferenceEngineFactory;
+  /** Fixed per process so a reconnect is the same agent (Paddler uses a nanoid too). */
+  agentId?: string;
+  /** How long close() lets running requests finish. */
+  shutdownGraceMs?: number;
+}
+
+export interface RunningAgent {
+  readonly id: string;
+  readonly status: AgentStatus;
+  /** Deregisters, lets running requests finish, frees the model. */
+  close(): Promise<void>;
+}
+
+export async function startAgent(options: StartAgentOptions): Promise<RunningAgent> {
+  const { config, logger, shutdownGraceMs = 30_000 } = options;
+  const id = options.agentId ?? nanoid();
+  const log = logger.child({ agentId: id });
+  const status = new AgentStatus(config.slots);
+  const ownsFactory = options.engineFactory === undefined;
+  const engineFactory = options.engineFactory ?? createLlamaEngineFactory({ gpu: false, logger: log });
+  const reconciler = new Reconciler({
+    status,
+    engineFactory,
+    slots: config.slots,
+    threads: config.threads,
+    logger: log,
+    resolveModel: (model, signal) =>
+      resolveModelPath({
+        model,
+        cacheDir: options.cacheDir,
+        signal,
+        huggingFaceEndpoint: options.huggingFaceEndpoint,
+        huggingFaceToken: options.huggingFaceToken,
+        onProgress: (progress) =>
+          status.update({
+            download_current: progress.current,
+            download_total: progress.total,
+            download_filename: progress.filename,
+            download_indeterminate: progress.indeterminate,
+          }),
+      }),
+  });
+  let connection: BalancerConnection | null = null;
+  const runner = new RequestRunner({
+    engine: () => reconciler.engine,
+    chatTemplateOverride: () => reconciler.desiredState?.chat_template_override ?? null,
+    send: (message) => connection?.send(message),
+    onSlotsProcessingChanged: () => status.update({ slots_processing: runner.running }),
+    logger: log,
+  });
+  const { host, port } = config.managementAddr;
+  connection = new BalancerConnection({
+    url: `ws://${host}:${port}/api/v1/agent_socket/${id}`,
+    name: config.name,
+    status,
+    logger: log,
+    onDisconnected: () => runner.stopAll(),
+    onMessage: (message) => {
+      if ("Request" in message) {
+        runner.run(message.Request.id, message.Request.request);
+        return;
+      }
+      const notification = message.Notification;
+      if ("SetState" in notification) reconciler.setDesiredState(notification.SetState.desired_state);
+      else if ("StopRespondingTo" in notification) runner.stop(notification.StopRespondingTo);
+    },
+  });
+  let closing: Promise<void> | null = null;
+  return {
+    id,
+    status,
+    close: () => {
+      closing ??= (async () => {
+        // Deregister first so the balancer sends nothing new, let running requests finish on
+        // the open socket, then close it and free the model.
+        connection?.deregister();
+        await Promise.race([
+          runner.drained(),
+          new Promise((resolve) => setTimeout(resolve, shutdownGraceMs).unref()),
+        ]);
+        runner.stopAll();
+        await connection?.close();
+        await reconciler.close();
+        if (ownsFactory && Symbol.asyncDispose in engineFactory) {
+          await (engineFactory as AsyncDisposable)[Symbol.asyncDispose]();
+        }
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export { contentText, postJson, readNdjson, waitUntil } from "./ndjson.js";
+export { startTestCluster, type TestCluster, testDesiredState } from "./test-cluster.js";
+export { repoRoot, simpleChatTemplate, testModelPath } from "./test-model.js";

@@ -1,0 +1,44 @@
+// The `paddler` command. The only place that reads process.argv/env, handles signals and exits.
+import { isCliUsageError } from "./is-cli-usage-error.js";
+import { runCommand } from "./run-command.js";
+
+const EXIT_USAGE = 2;
+const EXIT_FAILURE = 1;
+
+async function main(): Promise<void> {
+  let outcome: Awaited<ReturnType<typeof runCommand>>;
+  try {
+    outcome = await runCommand({ argv: process.argv.slice(2), env: process.env });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`paddler: ${message}\n`);
+    process.exitCode = isCliUsageError(error) ? EXIT_USAGE : EXIT_FAILURE;
+    return;
+  }
+  if (outcome.kind === "print") {
+    process.stdout.write(outcome.text);
+    return;
+  }
+  const { close } = outcome;
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A second Ctrl-C means "now": skip the drain.
+      process.exit(128 + (signal === "SIGINT" ? 2 : 15));
+    }
+    stopping = true;
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(
+          `paddler: shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
+        process.exit(EXIT_FAILURE);
+      },
+    );
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+await main();

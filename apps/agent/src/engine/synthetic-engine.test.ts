@@ -1,4 +1,8 @@
-import { defaultInferenceParameters, isTerminalGeneratedTokenResult } from "@paddler/protocol";
+import {
+  defaultInferenceParameters,
+  type GeneratedTokenResult,
+  isTerminalGeneratedTokenResult,
+} from "@paddler/protocol";
 import { describe, expect, it } from "vitest";
 import { createSyntheticEngineFactory } from "./synthetic-engine.js";
 
@@ -56,7 +60,7 @@ describe("synthetic engine", () => {
     }
     expect(refused[0]).toHaveProperty("SamplerError");
     controller.abort();
-    const rest = [];
+    const rest: GeneratedTokenResult[] = [];
     for (let step = await first.next(); !step.done; step = await first.next()) rest.push(step.value);
     expect(rest.some(isTerminalGeneratedTokenResult)).toBe(false);
     expect(engine.slotsProcessing).toBe(0);

@@ -8,6 +8,8 @@ import { ShuttingDownError } from "./errors.js";
 import { type ServedApp, serveApp } from "./http/serve-app.js";
 import { createInferenceApp } from "./inference-app.js";
 import { createManagementApp } from "./management-app.js";
+import { createOpenAIApp } from "./openai/openai-app.js";
+import { createWebAdminPanelApp } from "./web-admin-panel/web-admin-panel-app.js";
 
 export interface ServiceAddr {
   host: string;
@@ -99,6 +101,32 @@ export async function startBalancer({ config, logger }: StartBalancerOptions): P
           corsAllowedOrigins: [...config.inferenceCorsAllowedHosts, ...panelOrigins],
         }),
         ...config.inferenceAddr,
+      });
+    }
+    if (config.compatOpenaiAddr) {
+      served.compatOpenai = await serveApp({
+        app: createOpenAIApp({
+          registry,
+          cluster,
+          dispatcher,
+          logger: logger.child({ service: "openai" }),
+          // Paddler reuses the inference allow-list for the OpenAI service.
+          corsAllowedOrigins: [...config.inferenceCorsAllowedHosts, ...panelOrigins],
+        }),
+        ...config.compatOpenaiAddr,
+      });
+    }
+    if (config.webAdminPanelAddr) {
+      served.webAdminPanel = await serveApp({
+        app: createWebAdminPanelApp({
+          managementAddress: served.management.address,
+          inferenceAddress: served.inference?.address ?? null,
+          compatOpenaiAddress: served.compatOpenai?.address ?? null,
+          maxBufferedRequests: config.maxBufferedRequests,
+          bufferedRequestTimeoutMs: config.bufferedRequestTimeoutMs,
+          logger: logger.child({ service: "web-admin-panel" }),
+        }),
+        ...config.webAdminPanelAddr,
       });
     }
   } catch (error) {

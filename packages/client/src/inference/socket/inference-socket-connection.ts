@@ -114,7 +114,14 @@ export function createInferenceSocketConnection({
 
   const connect = () =>
     new Promise<WebSocketLike>((resolve, reject) => {
-      const current = new WebSocket(url);
+      let current: WebSocketLike;
+      try {
+        current = new WebSocket(url);
+      } catch (cause) {
+        scheduleRetry();
+        reject(new PaddlerError({ code: "network_error", message: `Could not open ${url}`, url, cause }));
+        return;
+      }
       let isOpen = false;
       const onClosedDuringOpen = () => {
         closed.signal.removeEventListener("abort", onClientClose);

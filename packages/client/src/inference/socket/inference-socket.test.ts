@@ -169,3 +169,44 @@ describe("inference socket", () => {
     await expect(Promise.all([first, second])).resolves.toEqual(["", ""]);
   });
 });
+
+describe("inference socket subscriptions", () => {
+  it("reconnects on its own after a drop while subscribed, and hears the mode again", async () => {
+    server = await startWsTestServer((socket) =>
+      socket.send(JSON.stringify({ Notification: "TokenGenerationDisabled" })),
+    );
+    const { inference } = connect(server.url);
+    const controller = new AbortController();
+    const modes: TokenGenerationModeNotification[] = [];
+    for await (const mode of inference.socket.subscribeToTokenGenerationMode({ signal: controller.signal })) {
+      modes.push(mode);
+      if (modes.length === 1) {
+        server.connections[0]?.socket.terminate();
+        // Once reconnected, the (simulated) cluster switches mode.
+        const poll = setInterval(() => {
+          const reconnected = server?.connections[1]?.socket;
+          if (!reconnected) return;
+          clearInterval(poll);
+          reconnected.send(JSON.stringify({ Notification: "TokenGenerationEnabled" }));
+        }, 5);
+      } else {
+        controller.abort();
+      }
+    }
+    expect(modes).toEqual(["TokenGenerationDisabled", "TokenGenerationEnabled"]);
+    expect(server.connections).toHaveLength(2);
+  });
+
+  it("fails requests with configuration_error when no WebSocket implementation exists", async () => {
+    const original = Reflect.get(globalThis, "WebSocket");
+    Reflect.deleteProperty(globalThis, "WebSocket");
+    try {
+      client = createPaddlerClient({ inferenceUrl: "http://127.0.0.1:1" });
+      await expect(
+        client.inference.socket.continueFromRawPrompt({ raw_prompt: "p", max_tokens: 1 }).text(),
+      ).rejects.toMatchObject({ code: "configuration_error" });
+    } finally {
+      if (original !== undefined) Reflect.set(globalThis, "WebSocket", original);
+    }
+  });
+});

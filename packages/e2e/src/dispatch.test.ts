@@ -63,6 +63,7 @@ describe("slot-aware dispatch over real agents", () => {
     const after = await cluster.agentsSnapshot();
     expect(after.agents.map((agent) => agent.slots_processing)).toEqual([0, 0]);
   });
+});
 
 describe("continuous batching on one agent", () => {
   let cluster: TestCluster;

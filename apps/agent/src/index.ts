@@ -1,7 +1,11 @@
 export { AgentStatus } from "./agent-status.js";
+export { type AgentConfig, agentFlags, agentHelp, parseAgentConfig } from "./config/agent-config.js";
 export type {
   EngineLoadOptions,
   InferenceEngine,
   InferenceEngineFactory,
 } from "./engine/inference-engine.js";
+export { createSyntheticEngineFactory } from "./engine/synthetic-engine.js";
+export { defaultCacheDir } from "./model-sources/default-cache-dir.js";
+export { huggingFaceSettingsFromEnv } from "./model-sources/hugging-face-settings.js";
 export { type AgentSettings, type RunningAgent, type StartAgentOptions, startAgent } from "./start-agent.js";

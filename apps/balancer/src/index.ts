@@ -1,4 +1,10 @@
 export {
+  type BalancerConfig,
+  balancerFlags,
+  balancerHelp,
+  parseBalancerConfig,
+} from "./config/balancer-config.js";
+export {
   type BalancerSettings,
   type RunningBalancer,
   type ServiceAddr,

@@ -1,20 +1,8 @@
 import { homedir } from "node:os";
 import { fileURLToPath } from "node:url";
-import {
-  agentFlags,
-  agentHelp,
-  defaultCacheDir,
-  isHelpRequested as isAgentHelpRequested,
-  parseAgentConfig,
-  startAgent,
-} from "@paddler/agent";
-import {
-  balancerFlags,
-  balancerHelp,
-  isHelpRequested as isBalancerHelpRequested,
-  parseBalancerConfig,
-  startBalancer,
-} from "@paddler/balancer";
+import { agentFlags, agentHelp, defaultCacheDir, parseAgentConfig, startAgent } from "@paddler/agent";
+import { balancerFlags, balancerHelp, parseBalancerConfig, startBalancer } from "@paddler/balancer";
+import { isHelpRequested } from "@paddler/cli-flags";
 import { createLogger } from "@paddler/logger";
 import { CliUsageFailure } from "./cli-usage-failure.js";
 import { startFirstLookCluster } from "./first-look-cluster.js";
@@ -44,7 +32,7 @@ export async function runCommand({ argv, env }: RunCommandOptions): Promise<Comm
     case "-h":
       return { kind: "print", text: paddlerHelp };
     case "balancer": {
-      if (isBalancerHelpRequested(rest, balancerFlags)) {
+      if (isHelpRequested(rest, balancerFlags)) {
         return { kind: "print", text: balancerHelp };
       }
       const config = parseBalancerConfig(rest, env);
@@ -52,7 +40,7 @@ export async function runCommand({ argv, env }: RunCommandOptions): Promise<Comm
       return { kind: "running", close: () => balancer.close() };
     }
     case "agent": {
-      if (isAgentHelpRequested(rest, agentFlags)) {
+      if (isHelpRequested(rest, agentFlags)) {
         return { kind: "print", text: agentHelp };
       }
       const config = parseAgentConfig(rest, env);

@@ -1,7 +1,6 @@
+import { CliUsageError, isHelpRequested } from "@paddler/cli-flags";
 import { describe, expect, it } from "vitest";
 import { agentFlags, agentHelp, parseAgentConfig } from "./agent-config.js";
-import { CliUsageError } from "./flags/cli-usage-error.js";
-import { isHelpRequested } from "./flags/is-help-requested.js";
 
 const required = ["--management-addr", "127.0.0.1:8060", "--slots", "4"];
 

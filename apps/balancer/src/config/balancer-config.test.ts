@@ -1,7 +1,6 @@
+import { CliUsageError, isHelpRequested } from "@paddler/cli-flags";
 import { describe, expect, it } from "vitest";
 import { type BalancerConfig, balancerFlags, balancerHelp, parseBalancerConfig } from "./balancer-config.js";
-import { CliUsageError } from "./flags/cli-usage-error.js";
-import { isHelpRequested } from "./flags/is-help-requested.js";
 
 const defaults: BalancerConfig = {
   inferenceAddr: { host: "127.0.0.1", port: 8061 },

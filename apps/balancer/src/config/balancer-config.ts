@@ -1,10 +1,16 @@
+import {
+  type Addr,
+  addrFlagSchema,
+  type FlagDefinition,
+  integerFlagSchema,
+  type LogLevel,
+  logLevelFlagSchema,
+  readFlags,
+  renderHelp,
+  validateFlags,
+} from "@paddler/cli-flags";
 import { parseStateDatabaseUrl, StateDatabaseUrlError } from "@paddler/state-db";
 import { z } from "zod";
-import { type Addr, addrFlagSchema } from "./addr.js";
-import type { FlagDefinition } from "./flags/flag-definition.js";
-import { integerFlagSchema, type LogLevel, logLevelFlagSchema } from "./flags/flag-schemas.js";
-import { readFlags, validateFlags } from "./flags/read-flags.js";
-import { renderHelp } from "./flags/render-help.js";
 
 export interface BalancerConfig {
   /** Always set from the command line today; null is kept for embedders that run no inference service. */

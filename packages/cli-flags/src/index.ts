@@ -1,0 +1,14 @@
+export { type Addr, addrFlagSchema, formatAddr, parseAddr } from "./addr.js";
+export { CliUsageError } from "./cli-usage-error.js";
+export type { FlagDefinition } from "./flag-definition.js";
+export {
+  integerFlagSchema,
+  LOG_LEVELS,
+  type LogLevel,
+  logLevelFlagSchema,
+  MAX_TIMER_MS,
+} from "./flag-schemas.js";
+export { isHelpRequested } from "./is-help-requested.js";
+export { type RawFlagValue, type ReadFlags, readFlags, validateFlags } from "./read-flags.js";
+export { renderHelp } from "./render-help.js";
+export { type FlagToken, tokenizeFlags } from "./tokenize-flags.js";

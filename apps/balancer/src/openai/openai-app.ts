@@ -1,9 +1,19 @@
 import type { Logger } from "@paddler/logger";
 import { Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AgentRegistry } from "../agents/agent-registry.js";
 import type { ClusterState } from "../cluster/cluster-state.js";
 import type { Dispatcher } from "../dispatch/dispatcher.js";
 import { corsFor } from "../http/cors-for.js";
+import { OpenAIError } from "./openai-error.js";
+import { embeddingsGuard, tokenGenerationGuard } from "./require-mode.js";
+import { chatCompletionsRoute } from "./routes/chat-completions.js";
+import { completionsRoute } from "./routes/completions.js";
+import { embeddingsRoute } from "./routes/embeddings.js";
+import { modelsRoute } from "./routes/models.js";
+import { responsesRoute } from "./routes/responses.js";
+import { fromThrown } from "./to-openai-error.js";
+import { unixSeconds } from "./unix-seconds.js";
 
 export interface OpenAIAppDeps {
   registry: AgentRegistry;
@@ -13,7 +23,38 @@ export interface OpenAIAppDeps {
   corsAllowedOrigins: readonly string[];
 }
 
-/** The OpenAI-compatible service (`--compat-openai-addr`). */
+/** The OpenAI-compatible service (`--compat-openai-addr`); every error is in OpenAI's shape. */
 export function createOpenAIApp(deps: OpenAIAppDeps) {
-  return new Hono().use(corsFor(deps.corsAllowedOrigins)).get("/health", (c) => c.text("OK"));
+  const { registry, cluster, dispatcher, logger } = deps;
+  const requireTokenGeneration = tokenGenerationGuard(cluster);
+  return (
+    new Hono()
+      .use(corsFor(deps.corsAllowedOrigins))
+      .get("/health", (c) => c.text("OK"))
+      .route("/v1", chatCompletionsRoute({ dispatcher, requireTokenGeneration }))
+      .route("/v1", completionsRoute({ dispatcher, requireTokenGeneration }))
+      .route("/v1", responsesRoute({ dispatcher, requireTokenGeneration }))
+      .route(
+        "/v1",
+        embeddingsRoute({ dispatcher, registry, cluster, requireEmbeddings: embeddingsGuard(cluster) }),
+      )
+      // Models are listed with the time this service started: the desired state keeps no timestamp.
+      .route("/v1", modelsRoute({ registry, cluster, created: unixSeconds() }))
+      .notFound((c) => {
+        const error = new OpenAIError({
+          message: `Unknown request URL: ${c.req.method} ${c.req.path}`,
+          status: 404,
+          code: "unknown_url",
+        });
+        return c.json(error.toBody(), 404);
+      })
+      .onError((thrown, c) => {
+        const error = fromThrown(thrown);
+        if (error.status >= 500 && !(thrown instanceof OpenAIError))
+          logger.error("unhandled error", { error: thrown, path: c.req.path });
+        // The official SDKs retry 5xx unless told not to; a validation or mode error will not heal.
+        if (!error.retryable) c.header("x-should-retry", "false");
+        return c.json(error.toBody(), error.status as ContentfulStatusCode);
+      })
+  );
 }

@@ -5,6 +5,7 @@ import type { AgentRegistry } from "../../agents/agent-registry.js";
 import { splitEmbeddingBatch } from "../../balancing/split-embedding-batch.js";
 import type { ClusterState } from "../../cluster/cluster-state.js";
 import type { DispatchEvent, Dispatcher } from "../../dispatch/dispatcher.js";
+import { mergeAsyncIterables } from "../../dispatch/merge-async-iterables.js";
 import { EmbeddingsDisabledError } from "../../errors.js";
 import { ndjsonResponse } from "../../http/ndjson-response.js";
 import { parseJsonBody } from "../../http/parse-json-body.js";
@@ -14,33 +15,6 @@ export interface EmbeddingRoutesDeps {
   cluster: ClusterState;
   dispatcher: Dispatcher;
   registry: AgentRegistry;
-}
-
-/** Runs several async iterables at once and yields their items as they come. */
-async function* merge<T>(sources: AsyncIterable<T>[]): AsyncGenerator<T> {
-  const iterators = sources.map((source) => source[Symbol.asyncIterator]());
-  const pending = new Map<number, Promise<{ index: number; result: IteratorResult<T> }>>();
-  const pull = (index: number) => {
-    const iterator = iterators[index];
-    if (iterator)
-      pending.set(
-        index,
-        iterator.next().then((result) => ({ index, result })),
-      );
-  };
-  iterators.forEach((_, index) => pull(index));
-  try {
-    while (pending.size > 0) {
-      const { index, result } = await Promise.race(pending.values());
-      if (result.done) pending.delete(index);
-      else {
-        pull(index);
-        yield result.value;
-      }
-    }
-  } finally {
-    await Promise.all(iterators.map((iterator) => iterator.return?.()));
-  }
 }
 
 function isChunkDone(event: DispatchEvent): boolean {
@@ -72,7 +46,7 @@ export function embeddingRoutes({ cluster, dispatcher, registry }: EmbeddingRout
           abort.signal,
         ),
       );
-      for await (const event of merge(streams)) {
+      for await (const event of mergeAsyncIterables(streams)) {
         if (isChunkDone(event)) continue;
         yield toClientMessage(event, requestId);
         if (event.kind === "error") return;

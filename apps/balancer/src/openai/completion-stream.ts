@@ -1,0 +1,66 @@
+import { emptyTokenUsage, type TokenUsage } from "@paddler/protocol";
+import { mergeAsyncIterables } from "../dispatch/merge-async-iterables.js";
+import { finishReason } from "./finish-reason.js";
+import type { GenerationEvent } from "./generation-events.js";
+import type { SseMessage } from "./sse-response.js";
+import type { StartedGeneration } from "./start-generation.js";
+import { addUsage, toCompletionUsage } from "./to-completion-usage.js";
+
+export interface CompletionStreamOptions {
+  id: string;
+  model: string;
+  created: number;
+  maxTokens: number;
+  includeUsage: boolean;
+  /** With `echo`, each choice's prompt, sent first. */
+  echoPrompts: readonly string[] | null;
+}
+
+async function* indexed(events: AsyncIterable<GenerationEvent>, index: number) {
+  for await (const event of events) yield { index, event };
+}
+
+/** `text_completion` chunks for every prompt (interleaved, told apart by `index`), then `[DONE]`. */
+export async function* completionStream(
+  generations: readonly StartedGeneration[],
+  { id, model, created, maxTokens, includeUsage, echoPrompts }: CompletionStreamOptions,
+): AsyncGenerator<SseMessage> {
+  const chunk = (choices: unknown[], usage?: unknown) => ({
+    data: JSON.stringify({
+      id,
+      object: "text_completion",
+      created,
+      model,
+      system_fingerprint: null,
+      choices,
+      ...(usage !== undefined ? { usage } : {}),
+    }),
+  });
+  const choice = (index: number, text: string, finish: string | null = null) => ({
+    index,
+    text,
+    logprobs: null,
+    finish_reason: finish,
+  });
+  for (const [index, prompt] of (echoPrompts ?? []).entries()) yield chunk([choice(index, prompt)]);
+  let usage: TokenUsage = emptyTokenUsage();
+  const merged = mergeAsyncIterables(
+    generations.map((generation, index) => indexed(generation.events, index)),
+  );
+  try {
+    for await (const { index, event } of merged) {
+      if (event.type === "content" && event.text) yield chunk([choice(index, event.text)]);
+      else if (event.type === "error") {
+        yield { data: JSON.stringify(event.error.toBody()) };
+        return;
+      } else if (event.type === "done") {
+        usage = addUsage(usage, event.usage);
+        yield chunk([choice(index, "", finishReason({ usage: event.usage, maxTokens, toolCalls: 0 }))]);
+      }
+    }
+    if (includeUsage) yield chunk([], toCompletionUsage(usage));
+    yield { data: "[DONE]" };
+  } finally {
+    for (const generation of generations) generation.abort();
+  }
+}

@@ -1,0 +1,44 @@
+import type { Context } from "hono";
+import type { z } from "zod";
+import { invalidRequest } from "./openai-error.js";
+
+function paramOf(path: readonly PropertyKey[]): string | null {
+  if (path.length === 0) return null;
+  return path
+    .map((key, index) => (typeof key === "number" ? `[${key}]` : `${index ? "." : ""}${String(key)}`))
+    .join("");
+}
+
+/**
+ * Reads and validates an OpenAI request body; the first problem becomes a 400 whose `param` names
+ * the field (`messages[0].content`), as OpenAI's own errors do.
+ */
+export async function parseOpenAIBody<Schema extends z.ZodType>(
+  c: Context,
+  schema: Schema,
+): Promise<z.infer<Schema>> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await c.req.text());
+  } catch (error) {
+    throw invalidRequest(
+      `We could not parse the JSON body of your request (${(error as Error).message})`,
+      null,
+      "invalid_json",
+    );
+  }
+  const result = schema.safeParse(json);
+  if (result.success) return result.data;
+  const [issue] = result.error.issues;
+  if (!issue) throw invalidRequest("Invalid request body", null);
+  if (issue.code === "unrecognized_keys") {
+    const param = paramOf([...issue.path, issue.keys[0] ?? ""]);
+    throw invalidRequest(
+      `Unrecognized request argument supplied: ${issue.keys.join(", ")}`,
+      param,
+      "unknown_parameter",
+    );
+  }
+  const param = paramOf(issue.path);
+  throw invalidRequest(param ? `Invalid value for '${param}': ${issue.message}` : issue.message, param);
+}

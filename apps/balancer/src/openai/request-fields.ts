@@ -1,0 +1,58 @@
+import type { SamplingOverrides } from "@paddler/protocol";
+import { z } from "zod";
+
+/** A field that would change the output in a way Paddler cannot honour: refused unless absent or null. */
+export function unsupported(what: string) {
+  return z.unknown().refine((value) => value === undefined || value === null, {
+    message: `${what} is not supported by Paddler`,
+  });
+}
+
+/** A field whose only supported value is the default (e.g. `n: 1`); other values are refused. */
+export function onlyDefault(allowed: unknown, what: string) {
+  return z.unknown().refine((value) => value === undefined || value === null || value === allowed, {
+    message: `${what}`,
+  });
+}
+
+/**
+ * OpenAI's sampling fields, plus `top_k`, `min_p` and `repeat_penalty` as llama.cpp's server
+ * takes them (clients send them through `extra_body`). Absent fields keep the cluster's values.
+ */
+export const samplingFieldsShape = {
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().min(0).max(1).nullish(),
+  presence_penalty: z.number().min(-2).max(2).nullish(),
+  frequency_penalty: z.number().min(-2).max(2).nullish(),
+  seed: z.number().int().nullish(),
+  stop: z
+    .union([z.string(), z.array(z.string()).max(4, { message: "at most 4 stop sequences are allowed" })])
+    .nullish(),
+  top_k: z.number().int().nonnegative().nullish(),
+  min_p: z.number().min(0).max(1).nullish(),
+  repeat_penalty: z.number().nonnegative().nullish(),
+};
+
+export type SamplingFields = {
+  [K in keyof typeof samplingFieldsShape]?: z.infer<(typeof samplingFieldsShape)[K]>;
+};
+
+/** Maps OpenAI's sampling fields onto the per-request overrides the agent engine honours. */
+export function toSamplingOverrides(fields: SamplingFields): SamplingOverrides | undefined {
+  const overrides: SamplingOverrides = {};
+  if (fields.temperature != null) overrides.temperature = fields.temperature;
+  if (fields.top_p != null) overrides.top_p = fields.top_p;
+  if (fields.presence_penalty != null) overrides.penalty_presence = fields.presence_penalty;
+  if (fields.frequency_penalty != null) overrides.penalty_frequency = fields.frequency_penalty;
+  if (fields.top_k != null) overrides.top_k = fields.top_k;
+  if (fields.min_p != null) overrides.min_p = fields.min_p;
+  if (fields.repeat_penalty != null) overrides.penalty_repeat = fields.repeat_penalty;
+  // OpenAI takes any integer seed; llama.cpp's is a uint32, so negative or huge seeds wrap into it.
+  if (fields.seed != null) overrides.seed = ((fields.seed % 2 ** 32) + 2 ** 32) % 2 ** 32;
+  if (fields.stop != null) {
+    // An empty stop string would end every generation at once; OpenAI ignores empty entries too.
+    const stop = (typeof fields.stop === "string" ? [fields.stop] : fields.stop).filter((s) => s !== "");
+    if (stop.length > 0) overrides.stop = stop;
+  }
+  return Object.keys(overrides).length > 0 ? overrides : undefined;
+}

@@ -1,0 +1,31 @@
+import type { ClusterState } from "../cluster/cluster-state.js";
+import { OpenAIError } from "./openai-error.js";
+
+export type RequireTokenGeneration = () => void;
+export type RequireEmbeddings = () => void;
+
+/** Chat, completions and responses need a cluster that is not in embeddings mode (Paddler's 501). */
+export function tokenGenerationGuard(cluster: ClusterState): RequireTokenGeneration {
+  return () => {
+    if (!cluster.tokenGenerationEnabled)
+      throw new OpenAIError({
+        message:
+          "Token generation is disabled while the cluster is configured for embeddings (inference_parameters.enable_embeddings is true)",
+        status: 501,
+        code: "token_generation_disabled",
+      });
+  };
+}
+
+/** Embeddings need a cluster in embeddings mode; the same 501 the native API answers with. */
+export function embeddingsGuard(cluster: ClusterState): RequireEmbeddings {
+  return () => {
+    if (!cluster.desired.inference_parameters.enable_embeddings)
+      throw new OpenAIError({
+        message:
+          "Embeddings are disabled on this cluster; set inference_parameters.enable_embeddings to true in the balancer desired state",
+        status: 501,
+        code: "embeddings_disabled",
+      });
+  };
+}

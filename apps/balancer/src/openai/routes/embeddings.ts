@@ -1,0 +1,71 @@
+import { Hono } from "hono";
+import type { AgentRegistry } from "../../agents/agent-registry.js";
+import { splitEmbeddingBatch } from "../../balancing/split-embedding-batch.js";
+import type { ClusterState } from "../../cluster/cluster-state.js";
+import type { Dispatcher } from "../../dispatch/dispatcher.js";
+import { collectEmbeddings } from "../collect-embeddings.js";
+import { embeddingRequestSchema } from "../embedding-request.js";
+import { encodeEmbeddingBase64, estimateTokens } from "../encode-embedding.js";
+import { OpenAIError } from "../openai-error.js";
+import { parseOpenAIBody } from "../parse-openai-body.js";
+import type { RequireEmbeddings } from "../require-mode.js";
+
+export interface EmbeddingsRouteDeps {
+  dispatcher: Dispatcher;
+  registry: AgentRegistry;
+  cluster: ClusterState;
+  requireEmbeddings: RequireEmbeddings;
+}
+
+/**
+ * `POST /v1/embeddings`: one GenerateEmbeddingBatch split over agents and slots as the native API
+ * splits it. Vectors are L2-normalized, as OpenAI's are.
+ */
+export function embeddingsRoute({ dispatcher, registry, cluster, requireEmbeddings }: EmbeddingsRouteDeps) {
+  return new Hono().post("/embeddings", async (c) => {
+    const body = await parseOpenAIBody(c, embeddingRequestSchema);
+    requireEmbeddings();
+    const inputs = typeof body.input === "string" ? [body.input] : body.input;
+    const documents = inputs.map((content, index) => ({ id: String(index), content }));
+    const chunks = splitEmbeddingBatch(
+      documents,
+      Math.max(1, registry.size),
+      cluster.desired.inference_parameters.embedding_batch_size,
+    );
+    const abort = new AbortController();
+    const onClientGone = () => abort.abort();
+    c.req.raw.signal.addEventListener("abort", onClientGone, { once: true });
+    let vectors: Map<string, number[]>;
+    try {
+      vectors = await collectEmbeddings(
+        chunks.map((input_batch) =>
+          dispatcher.dispatch(
+            { GenerateEmbeddingBatch: { input_batch, normalization_method: "L2" } },
+            abort.signal,
+          ),
+        ),
+      );
+    } finally {
+      abort.abort();
+      c.req.raw.signal.removeEventListener("abort", onClientGone);
+    }
+    const base64 = body.encoding_format === "base64";
+    const data = documents.map(({ id }, index) => {
+      const vector = vectors.get(id);
+      if (!vector)
+        throw new OpenAIError({
+          message: `No embedding was produced for input[${index}]`,
+          status: 500,
+          code: "embedding_failed",
+        });
+      return { object: "embedding", index, embedding: base64 ? encodeEmbeddingBase64(vector) : vector };
+    });
+    const promptTokens = estimateTokens(inputs);
+    return c.json({
+      object: "list",
+      data,
+      model: body.model,
+      usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+    });
+  });
+}

@@ -1,0 +1,47 @@
+import type { AgentRequest } from "@paddler/protocol";
+import type { Dispatcher } from "../dispatch/dispatcher.js";
+import { type GenerationEvent, toGenerationEvents } from "./generation-events.js";
+
+export interface StartedGeneration {
+  /** Every event, the first one included; ends after `done` or `error`. */
+  events: AsyncGenerator<GenerationEvent>;
+  /** Stops the request on the agent (the dispatcher frees the slot once the agent confirms). */
+  abort(): void;
+}
+
+/**
+ * Dispatches a request and waits for its first event, so an error that comes before any output
+ * (buffer overflow, slot-wait timeout, a bad grammar) is thrown and answered with its own HTTP
+ * status instead of a 200 whose stream holds only an error. The client's signal aborts it.
+ */
+export async function startGeneration(options: {
+  dispatcher: Dispatcher;
+  request: AgentRequest;
+  signal: AbortSignal;
+}): Promise<StartedGeneration> {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  if (options.signal.aborted) abort();
+  else options.signal.addEventListener("abort", abort, { once: true });
+  const iterator = toGenerationEvents(options.dispatcher.dispatch(options.request, controller.signal));
+  const first = await iterator.next();
+  if (first.done) {
+    abort();
+    return { events: iterator, abort };
+  }
+  if (first.value.type === "error") {
+    abort();
+    await iterator.return(undefined);
+    throw first.value.error;
+  }
+  const firstEvent = first.value;
+  async function* events(): AsyncGenerator<GenerationEvent> {
+    try {
+      yield firstEvent;
+      yield* iterator;
+    } finally {
+      options.signal.removeEventListener("abort", abort);
+    }
+  }
+  return { events: events(), abort };
+}

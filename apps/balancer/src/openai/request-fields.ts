@@ -3,16 +3,18 @@ import { z } from "zod";
 
 /** A field that would change the output in a way Paddler cannot honour: refused unless absent or null. */
 export function unsupported(what: string) {
-  return z.unknown().refine((value) => value === undefined || value === null, {
-    message: `${what} is not supported by Paddler`,
-  });
+  return z
+    .unknown()
+    .refine((value) => value === null, { message: `${what} is not supported by Paddler` })
+    .optional();
 }
 
 /** A field whose only supported value is the default (e.g. `n: 1`); other values are refused. */
 export function onlyDefault(allowed: unknown, what: string) {
-  return z.unknown().refine((value) => value === undefined || value === null || value === allowed, {
-    message: `${what}`,
-  });
+  return z
+    .unknown()
+    .refine((value) => value === null || value === allowed, { message: what })
+    .optional();
 }
 
 /**

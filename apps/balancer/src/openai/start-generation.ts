@@ -10,25 +10,42 @@ export interface StartedGeneration {
 }
 
 /**
+ * Dispatches a request; errors come as events. The client's signal aborts it, and so does
+ * `abort()`; closing `events` early also stops it (the dispatcher cancels on return).
+ */
+export function dispatchGeneration(options: {
+  dispatcher: Dispatcher;
+  request: AgentRequest;
+  signal: AbortSignal;
+}): StartedGeneration {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  if (options.signal.aborted) abort();
+  else options.signal.addEventListener("abort", abort, { once: true });
+  const source = toGenerationEvents(options.dispatcher.dispatch(options.request, controller.signal));
+  async function* events(): AsyncGenerator<GenerationEvent> {
+    try {
+      yield* source;
+    } finally {
+      options.signal.removeEventListener("abort", abort);
+    }
+  }
+  return { events: events(), abort };
+}
+
+/**
  * Dispatches a request and waits for its first event, so an error that comes before any output
  * (buffer overflow, slot-wait timeout, a bad grammar) is thrown and answered with its own HTTP
- * status instead of a 200 whose stream holds only an error. The client's signal aborts it.
+ * status instead of a 200 whose stream holds only an error.
  */
 export async function startGeneration(options: {
   dispatcher: Dispatcher;
   request: AgentRequest;
   signal: AbortSignal;
 }): Promise<StartedGeneration> {
-  const controller = new AbortController();
-  const abort = () => controller.abort();
-  if (options.signal.aborted) abort();
-  else options.signal.addEventListener("abort", abort, { once: true });
-  const iterator = toGenerationEvents(options.dispatcher.dispatch(options.request, controller.signal));
+  const { events: iterator, abort } = dispatchGeneration(options);
   const first = await iterator.next();
-  if (first.done) {
-    abort();
-    return { events: iterator, abort };
-  }
+  if (first.done) return { events: iterator, abort };
   if (first.value.type === "error") {
     abort();
     await iterator.return(undefined);
@@ -36,12 +53,8 @@ export async function startGeneration(options: {
   }
   const firstEvent = first.value;
   async function* events(): AsyncGenerator<GenerationEvent> {
-    try {
-      yield firstEvent;
-      yield* iterator;
-    } finally {
-      options.signal.removeEventListener("abort", abort);
-    }
+    yield firstEvent;
+    yield* iterator;
   }
   return { events: events(), abort };
 }

@@ -1,28 +1,20 @@
 import type { AgentRequest } from "@paddler/protocol";
 import type { Dispatcher } from "../dispatch/dispatcher.js";
-import { type StartedGeneration, startGeneration } from "./start-generation.js";
+import { dispatchGeneration, type StartedGeneration, startGeneration } from "./start-generation.js";
 
 /**
- * Starts several generations at once (one per prompt); if any fails before its first token the
- * others are stopped and that error is thrown.
+ * Starts one generation per prompt. Only the first is awaited up to its first event (so an
+ * overflow or timeout is still an HTTP error): waiting for every prompt's first token would
+ * deadlock when there are more prompts than free slots, since a slot frees only as its stream is
+ * read. The others report errors in-band.
  */
 export async function startGenerations(options: {
   dispatcher: Dispatcher;
   requests: AgentRequest[];
   signal: AbortSignal;
 }): Promise<StartedGeneration[]> {
-  const settled = await Promise.allSettled(
-    options.requests.map((request) =>
-      startGeneration({ dispatcher: options.dispatcher, request, signal: options.signal }),
-    ),
-  );
-  const failed = settled.find((result) => result.status === "rejected");
-  if (!failed) return settled.map((result) => (result as PromiseFulfilledResult<StartedGeneration>).value);
-  for (const result of settled) {
-    if (result.status === "fulfilled") {
-      result.value.abort();
-      await result.value.events.return(undefined);
-    }
-  }
-  throw failed.reason;
+  const [first, ...rest] = options.requests;
+  if (!first) return [];
+  const head = await startGeneration({ ...options, request: first });
+  return [head, ...rest.map((request) => dispatchGeneration({ ...options, request }))];
 }

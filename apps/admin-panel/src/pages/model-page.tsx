@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useRef, useState } from "react";
 import { Link } from "wouter";
 import { usePanel } from "../config/panel-context.js";
 import { ChatTemplateEditor } from "../model-form/chat-template-editor.js";
@@ -45,6 +45,7 @@ function ModelForm({ initial }: { initial: ModelFormValues }) {
   const [values, setValues] = useState(initial);
   const [errors, setErrors] = useState<ModelFormErrors>({});
   const [submitted, setSubmitted] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
 
   const update = (patch: Partial<ModelFormValues>) => {
     setValues((current) => ({ ...current, ...patch }));
@@ -59,6 +60,8 @@ function ModelForm({ initial }: { initial: ModelFormValues }) {
     const result = validateModelForm(values);
     if (!result.ok) {
       setErrors(result.errors);
+      // Take keyboard users to the first field to fix, once React has marked it.
+      requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
       return;
     }
     setErrors({});
@@ -67,7 +70,7 @@ function ModelForm({ initial }: { initial: ModelFormValues }) {
   const errorCount = Object.keys(errors).length;
 
   return (
-    <form className="model-form" onSubmit={onSubmit} noValidate>
+    <form ref={formRef} className="model-form" onSubmit={onSubmit} noValidate>
       <fieldset>
         <legend>Model</legend>
         <ModelUriInput

@@ -33,9 +33,9 @@ describe("admin panel: dashboard", () => {
     await page.getByText("No agent has joined yet").waitFor();
     const management = cluster.balancer.addresses.management ?? "";
     await expect(page.getByText(management, { exact: true }).count()).resolves.toBeGreaterThan(0);
-    await expect(page.getByTestId("buffered-requests").textContent()).resolves.toMatch(/^0\s+of 30$/);
+    await expect.poll(() => page.getByTestId("buffered-requests").textContent()).toMatch(/^0\s+of 30$/);
     await page.getByText("How to add an agent?").click();
-    await expect(page.getByTestId("add-agent-command").textContent()).resolves.toBe(
+    await expect.poll(() => page.getByTestId("add-agent-command").textContent()).toBe(
       `pnpm paddler agent --management-addr ${management} --slots 4`,
     );
     await watched.screenshot("dashboard-empty");
@@ -44,14 +44,14 @@ describe("admin panel: dashboard", () => {
     const row = page.locator('tbody[data-agent-name="joining-agent"]');
     await row.waitFor();
     await page.locator('tbody[data-agent-name="joining-agent"][data-state="applied"]').waitFor();
-    await expect(row.getByTestId("agent-slots").textContent()).resolves.toBe("0 / 2 / 2");
-    await expect(row.getByTestId("agent-model").textContent()).resolves.toBe("stories260K.gguf");
+    await expect.poll(() => row.getByTestId("agent-slots").textContent()).toBe("0 / 2 / 2");
+    await expect.poll(() => row.getByTestId("agent-model").textContent()).toBe("stories260K.gguf");
 
     await row.getByRole("button", { name: "Details for joining-agent" }).click();
     const metadata = row.getByTestId("model-metadata");
     await metadata.waitFor();
-    await expect(metadata.textContent()).resolves.toContain("general.architecture");
-    await expect(row.getByTestId("chat-template-override").textContent()).resolves.toContain("add_generation_prompt");
+    await expect.poll(() => metadata.textContent()).toContain("general.architecture");
+    await expect.poll(() => row.getByTestId("chat-template-override").textContent()).toContain("add_generation_prompt");
     await expect(row.getByText(testModelPath).count()).resolves.toBeGreaterThan(0);
     // The sparklines have had a few samples by now.
     await page.waitForTimeout(2500);
@@ -95,7 +95,7 @@ describe("admin panel: dashboard", () => {
     await page.goto(cluster.panelUrl);
     await page.locator("tbody.agent").nth(49).waitFor();
     await expect(page.locator("tbody.agent").count()).resolves.toBe(50);
-    await expect(page.getByTestId("fleet-summary").textContent()).resolves.toContain("need attention");
+    await expect.poll(() => page.getByTestId("fleet-summary").textContent()).toContain("need attention");
     await watched.screenshot("dashboard-fifty-agents");
     await page.getByLabel("Filter agents").fill("stuck");
     await expect.poll(() => page.locator("tbody.agent").count()).toBeLessThan(50);

@@ -28,7 +28,10 @@ export class OpenAIError extends Error {
   }) {
     super(options.message, { cause: options.cause });
     this.status = options.status;
-    this.type = options.type ?? (options.status >= 500 ? "server_error" : "invalid_request_error");
+    // 501 is the cluster's mode refusing this kind of request, not a server fault.
+    this.type =
+      options.type ??
+      (options.status >= 500 && options.status !== 501 ? "server_error" : "invalid_request_error");
     this.param = options.param ?? null;
     this.code = options.code ?? null;
     this.retryable = options.retryable ?? (options.status >= 500 && options.status !== 501);

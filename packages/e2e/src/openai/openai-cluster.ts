@@ -1,5 +1,6 @@
+import type { BalancerDesiredState } from "@paddler/protocol";
 import OpenAI from "openai";
-import { startTestCluster, type TestCluster } from "../test-cluster.js";
+import { startTestCluster, type TestCluster, testDesiredState } from "../test-cluster.js";
 
 export interface OpenAITestCluster {
   cluster: TestCluster;
@@ -10,7 +11,7 @@ export interface OpenAITestCluster {
 
 /** A real cluster (one agent, two slots, the test model) with the OpenAI service on port 0. */
 export async function startOpenAICluster(
-  options: { slots?: number; inferenceItemTimeoutMs?: number } = {},
+  options: { slots?: number; inferenceItemTimeoutMs?: number; desiredState?: BalancerDesiredState } = {},
 ): Promise<OpenAITestCluster> {
   const slots = options.slots ?? 2;
   const cluster = await startTestCluster({
@@ -19,6 +20,7 @@ export async function startOpenAICluster(
       ...(options.inferenceItemTimeoutMs ? { inferenceItemTimeoutMs: options.inferenceItemTimeoutMs } : {}),
     },
     agents: [{ slots }],
+    desiredState: options.desiredState ?? testDesiredState(),
   });
   await cluster.waitForSlots(slots);
   const baseUrl = `http://${cluster.balancer.addresses.compatOpenai}/v1`;

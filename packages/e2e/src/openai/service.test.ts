@@ -1,0 +1,139 @@
+import { APIError } from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type OpenAITestCluster, startOpenAICluster, waitForIdleSlots } from "./openai-cluster.js";
+
+async function apiError(promise: Promise<unknown>): Promise<APIError> {
+  const caught = await promise.then(
+    () => null,
+    (error: unknown) => error,
+  );
+  if (!(caught instanceof APIError)) throw new Error(`expected an APIError, got ${String(caught)}`);
+  return caught;
+}
+
+describe("the OpenAI service: models, health, cancellation and errors", () => {
+  let t: OpenAITestCluster;
+  beforeAll(async () => {
+    t = await startOpenAICluster();
+  });
+  afterAll(() => t.cluster.close());
+
+  it("answers /health", async () => {
+    const response = await fetch(t.baseUrl.replace(/\/v1$/, "/health"));
+    expect(await response.text()).toBe("OK");
+  });
+
+  it("lists the model the fleet serves and retrieves it by id", async () => {
+    const models = [];
+    for await (const model of t.openai.models.list()) models.push(model);
+    expect(models).toEqual([
+      { id: "stories260K.gguf", object: "model", created: expect.any(Number), owned_by: "paddler" },
+    ]);
+    expect((await t.openai.models.retrieve("stories260K.gguf")).id).toBe("stories260K.gguf");
+    const missing = await apiError(t.openai.models.retrieve("gpt-4o"));
+    expect(missing.status).toBe(404);
+    expect(missing.code).toBe("model_not_found");
+  });
+
+  it("a cancelled stream stops the request on the agent and frees its slot", async () => {
+    const stream = await t.openai.completions.create({
+      model: "m",
+      prompt: "Once upon a time",
+      max_tokens: 1900,
+      temperature: 1,
+      stream: true,
+    });
+    let chunks = 0;
+    for await (const _chunk of stream) {
+      chunks++;
+      if (chunks === 3) {
+        const busy = await t.cluster.agentsSnapshot();
+        expect(busy.agents[0]?.slots_processing).toBe(1);
+        break; // the SDK aborts the HTTP request when the loop is left
+      }
+    }
+    expect(chunks).toBe(3);
+    await waitForIdleSlots(t.cluster);
+    // Both slots serve again.
+    const [a, b] = await Promise.all(
+      [0, 1].map(() =>
+        t.openai.completions.create({ model: "m", prompt: "The cat", max_tokens: 4, temperature: 0 }),
+      ),
+    );
+    expect(a?.choices[0]?.text).toBe(b?.choices[0]?.text);
+  });
+
+  it("refuses n other than 1 with a 400 naming the param", async () => {
+    const error = await apiError(
+      t.openai.chat.completions.create({ model: "m", messages: [{ role: "user", content: "hi" }], n: 2 }),
+    );
+    expect(error.status).toBe(400);
+    expect(error.type).toBe("invalid_request_error");
+    expect(error.param).toBe("n");
+    expect(error.message).toContain("n other than 1 is not supported");
+    expect(error.error).toMatchObject({
+      message: expect.any(String),
+      type: "invalid_request_error",
+      param: "n",
+    });
+  });
+
+  it("refuses fields of the wrong type, unknown fields, logprobs and bad messages", async () => {
+    const bad = (body: Record<string, unknown>) =>
+      apiError(
+        t.openai.chat.completions.create({
+          model: "m",
+          messages: [{ role: "user", content: "hi" }],
+          ...body,
+        } as unknown as Parameters<typeof t.openai.chat.completions.create>[0]),
+      );
+    const temperature = await bad({ temperature: "hot" });
+    expect([temperature.status, temperature.param]).toEqual([400, "temperature"]);
+    const unknown = await bad({ frobnicate: true });
+    expect([unknown.status, unknown.param, unknown.code]).toEqual([400, "frobnicate", "unknown_parameter"]);
+    const logprobs = await bad({ logprobs: true });
+    expect([logprobs.status, logprobs.param]).toEqual([400, "logprobs"]);
+    const role = await bad({ messages: [{ role: "wizard", content: "hi" }] });
+    expect(role.status).toBe(400);
+    expect(role.param).toMatch(/^messages\[0\]/);
+    const tool = await bad({
+      tools: [
+        {
+          type: "function",
+          function: { name: "f", parameters: { type: "object", properties: {}, required: ["x"] } },
+        },
+      ],
+    });
+    expect(tool.status).toBe(400);
+    expect(tool.param).toMatch(/^tools/);
+  });
+
+  it("answers a body that is not JSON and an unknown route in OpenAI's shape", async () => {
+    const notJson = await fetch(`${t.baseUrl}/chat/completions`, { method: "POST", body: "{" });
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toMatchObject({ error: { type: "invalid_request_error", param: null } });
+    const missing = await fetch(`${t.baseUrl}/nope`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { code: "unknown_url" } });
+  });
+
+  it("refuses embeddings while the cluster is not in embeddings mode (501, no retry)", async () => {
+    const response = await fetch(`${t.baseUrl}/embeddings`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ model: "m", input: "hi" }),
+    });
+    expect(response.status).toBe(501);
+    expect(response.headers.get("x-should-retry")).toBe("false");
+    expect(await response.json()).toEqual({
+      error: {
+        message: expect.stringContaining("enable_embeddings"),
+        type: "invalid_request_error",
+        param: null,
+        code: "embeddings_disabled",
+      },
+    });
+    const viaSdk = await apiError(t.openai.embeddings.create({ model: "m", input: "hi" }));
+    expect(viaSdk.status).toBe(501);
+  });
+});

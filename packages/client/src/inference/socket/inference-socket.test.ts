@@ -168,6 +168,23 @@ describe("inference socket", () => {
     for (const { socket, frame } of [a, b]) socket.send(JSON.stringify(done(requestFrame(frame).id)));
     await expect(Promise.all([first, second])).resolves.toEqual(["", ""]);
   });
+
+  it("spreads a burst of concurrent requests over the pool before any socket has opened", async () => {
+    server = await startWsTestServer();
+    const { inference } = connect(server.url, { inferenceSocketPoolSize: 2 });
+    const texts = ["a", "b", "c", "d"].map((raw_prompt) =>
+      inference.socket.continueFromRawPrompt({ raw_prompt, max_tokens: 1 }).text(),
+    );
+    const frames = [
+      await server.nextFrame(),
+      await server.nextFrame(),
+      await server.nextFrame(),
+      await server.nextFrame(),
+    ];
+    expect(new Set(frames.map(({ socket }) => socket)).size).toBe(2);
+    for (const { socket, frame } of frames) socket.send(JSON.stringify(done(requestFrame(frame).id)));
+    await expect(Promise.all(texts)).resolves.toEqual(["", "", "", ""]);
+  });
 });
 
 describe("inference socket subscriptions", () => {

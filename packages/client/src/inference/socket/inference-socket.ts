@@ -109,8 +109,12 @@ export function createInferenceSocket({
     return pool;
   };
 
+  // Requests waiting for their socket to open are not registered yet; count them too, or a burst
+  // of concurrent requests would all pick the first socket.
+  const opening = new Map<InferenceSocketConnection, number>();
+  const loadOf = (connection: InferenceSocketConnection) => connection.load + (opening.get(connection) ?? 0);
   const leastLoaded = (connections: InferenceSocketConnection[]) =>
-    connections.reduce((best, candidate) => (candidate.load < best.load ? candidate : best));
+    connections.reduce((best, candidate) => (loadOf(candidate) < loadOf(best) ? candidate : best));
 
   async function* run(
     request: InferenceSocketRequest,
@@ -124,7 +128,12 @@ export function createInferenceSocket({
     const onAbort = () => signal && queue.fail(abortedError(signal, url));
     let registered = false;
     try {
-      await connection.open(signal);
+      opening.set(connection, (opening.get(connection) ?? 0) + 1);
+      try {
+        await connection.open(signal);
+      } finally {
+        opening.set(connection, (opening.get(connection) ?? 1) - 1);
+      }
       connection.register(id, queue);
       registered = true;
       signal?.addEventListener("abort", onAbort, { once: true });

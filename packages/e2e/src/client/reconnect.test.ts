@@ -1,0 +1,140 @@
+import { type RunningBalancer, startBalancer } from "@paddler/balancer";
+import type { AgentsResponse, PaddlerClient } from "@paddler/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitUntil } from "../ndjson.js";
+import { startTestCluster, type TestCluster, testDesiredState } from "../test-cluster.js";
+import {
+  clientFor,
+  expectPaddlerError,
+  iterateUntilError,
+  longStory,
+  nextMatching,
+  waitForIdleSlots,
+} from "./client-helpers.js";
+
+function parseAddress(address: string | undefined): { host: string; port: number } {
+  const match = /^(.*):(\d+)$/.exec(address ?? "");
+  if (!match?.[1] || !match[2]) throw new Error(`bad address ${address}`);
+  return { host: match[1], port: Number(match[2]) };
+}
+
+/**
+ * Drops every connection by closing the balancer, then starts a new one on the same ports
+ * (its state database is in memory, so the desired state is stored again). Agents reconnect
+ * by themselves every second.
+ */
+async function restartBalancer(cluster: TestCluster, previous: RunningBalancer): Promise<RunningBalancer> {
+  const inferenceAddr = parseAddress(previous.addresses.inference);
+  const managementAddr = parseAddress(previous.addresses.management);
+  await previous.close();
+  const balancer = await startBalancer({
+    logger: cluster.logger.child({ service: "balancer-restarted" }),
+    config: {
+      inferenceAddr,
+      managementAddr,
+      webAdminPanelAddr: null,
+      compatOpenaiAddr: null,
+      stateDatabase: "memory://",
+      maxBufferedRequests: 30,
+      bufferedRequestTimeoutMs: 20_000,
+      inferenceItemTimeoutMs: 30_000,
+      inferenceCorsAllowedHosts: [],
+      managementCorsAllowedHosts: [],
+      statsdPrefix: "paddler_",
+    },
+  });
+  expect(balancer.addresses.inference).toBe(previous.addresses.inference);
+  expect(balancer.addresses.management).toBe(previous.addresses.management);
+  // Pooled keep-alive connections to the old balancer may still look alive to undici for a turn
+  // ("other side closed"): poll until a request goes through, then store the desired state.
+  await waitUntil(async () => {
+    try {
+      await cluster.putDesiredState(testDesiredState());
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return balancer;
+}
+
+describe("@paddler/client across a balancer restart (dropped connections)", () => {
+  let cluster: TestCluster;
+  let paddler: PaddlerClient;
+  let balancer: RunningBalancer;
+  beforeAll(async () => {
+    cluster = await startTestCluster({ agents: [{ slots: 1, name: "survivor" }] });
+    await cluster.waitForSlots(1);
+    balancer = cluster.balancer;
+    paddler = clientFor(cluster);
+  });
+  afterAll(async () => {
+    paddler?.close();
+    await cluster?.close(); // Closes the agents and the first balancer (a second close is a no-op).
+    await balancer?.close();
+  });
+
+  it("a dropped inference socket fails the in-flight request with `socket_closed`; the next request reconnects", async () => {
+    // Warm the socket so the drop hits an established connection.
+    expect(
+      await paddler.inference.socket.continueFromRawPrompt({ raw_prompt: "Hi", max_tokens: 3 }).text(),
+    ).not.toBe("");
+    const { tokens, error } = await iterateUntilError(
+      paddler.inference.socket.continueFromRawPrompt(longStory),
+      3,
+      async () => {
+        balancer = await restartBalancer(cluster, balancer);
+      },
+    );
+    expect(tokens.length).toBeGreaterThanOrEqual(3);
+    const failure = expectPaddlerError(error, "socket_closed");
+    expect(failure.url).toContain("/api/v1/inference_socket");
+
+    await cluster.waitForSlots(1);
+    await waitForIdleSlots(paddler);
+    const text = await paddler.inference.socket
+      .continueFromRawPrompt({ raw_prompt: "Once upon a time", max_tokens: 10 })
+      .text();
+    expect(text.length).toBeGreaterThan(0);
+  });
+
+  it("a dropped HTTP inference stream fails with a typed PaddlerError", async () => {
+    const { tokens, error } = await iterateUntilError(
+      paddler.inference.continueFromRawPrompt(longStory),
+      3,
+      async () => {
+        balancer = await restartBalancer(cluster, balancer);
+      },
+    );
+    expect(tokens.length).toBeGreaterThanOrEqual(3);
+    const failure = expectPaddlerError(error, "network_error");
+    expect(failure.url).toContain("/api/v1/continue_from_raw_prompt");
+    await cluster.waitForSlots(1);
+    expect(
+      await paddler.inference.continueFromRawPrompt({ raw_prompt: "Tom", max_tokens: 5 }).text(),
+    ).not.toBe("");
+  });
+
+  it("agentsStream keeps yielding after the balancer restarts", async () => {
+    const live = new AbortController();
+    const iterator = paddler.management.agentsStream({ signal: live.signal })[Symbol.asyncIterator]();
+    const before = await nextMatching(iterator, (snapshot: AgentsResponse) =>
+      snapshot.agents.some((agent) => agent.name === "survivor"),
+    );
+    expect(before.agents.map((agent) => agent.name)).toEqual(["survivor"]);
+
+    balancer = await restartBalancer(cluster, balancer);
+    // Only the new balancer ever sees this agent: seeing it proves the stream reconnected.
+    await cluster.addAgent({ slots: 1, name: "after-restart" });
+    const after = await nextMatching(iterator, (snapshot: AgentsResponse) =>
+      snapshot.agents.some((agent) => agent.name === "after-restart"),
+    );
+    expect(after.agents.map((agent) => agent.name)).toContain("after-restart");
+    // The surviving agent comes back to the new balancer too.
+    await nextMatching(iterator, (snapshot: AgentsResponse) =>
+      snapshot.agents.some((agent) => agent.name === "survivor" && agent.slots_total === 1),
+    );
+    live.abort();
+    expect((await iterator.next()).done).toBe(true);
+  });
+});

@@ -13,7 +13,7 @@ export async function* mergeAsyncIterables<T>(sources: AsyncIterable<T>[]): Asyn
         iterator.next().then((result) => ({ index, result })),
       );
   };
-  iterators.forEach((_, index) => pull(index));
+  for (const index of iterators.keys()) pull(index);
   try {
     while (pending.size > 0) {
       const { index, result } = await Promise.race(pending.values());

@@ -61,7 +61,9 @@ function ModelForm({ initial }: { initial: ModelFormValues }) {
     if (!result.ok) {
       setErrors(result.errors);
       // Take keyboard users to the first field to fix, once React has marked it.
-      requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+      requestAnimationFrame(() =>
+        formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(),
+      );
       return;
     }
     setErrors({});

@@ -15,11 +15,15 @@ export function PromptPage() {
   const canInfer = config.inferenceAddr !== null;
   const mode = useQuery(tokenGenerationModeQueryOptions(client, canInfer));
   const desired = useQuery(desiredStateQueryOptions(client));
-  const embeddingsMode =
-    mode.data === "TokenGenerationDisabled" ||
-    (mode.data !== "TokenGenerationEnabled" &&
-      desired.data?.inference_parameters.enable_embeddings === true) ||
-    chat.generationDisabled;
+  // The socket's notification is authoritative; the desired state covers the moment before it arrives.
+  const embeddingsModeSource =
+    mode.data === "TokenGenerationDisabled" || chat.generationDisabled
+      ? "inference-socket"
+      : mode.data !== "TokenGenerationEnabled" &&
+          desired.data?.inference_parameters.enable_embeddings === true
+        ? "desired-state"
+        : null;
+  const embeddingsMode = embeddingsModeSource !== null;
 
   const ids = { message: useId(), system: useId(), maxTokens: useId(), thinking: useId() };
   const [systemPrompt, setSystemPrompt] = useState("You are a helpful assistant.");
@@ -54,7 +58,12 @@ export function PromptPage() {
         </p>
       ) : null}
       {embeddingsMode ? (
-        <p className="notice" role="status" data-testid="generation-disabled">
+        <p
+          className="notice"
+          role="status"
+          data-testid="generation-disabled"
+          data-source={embeddingsModeSource ?? undefined}
+        >
           Token generation is disabled: the cluster is configured for embeddings. Turn embeddings off on the{" "}
           <Link href="/model">model page</Link> to chat.
         </p>

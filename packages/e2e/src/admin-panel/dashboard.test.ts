@@ -35,9 +35,9 @@ describe("admin panel: dashboard", () => {
     await expect(page.getByText(management, { exact: true }).count()).resolves.toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId("buffered-requests").textContent()).toMatch(/^0\s+of 30$/);
     await page.getByText("How to add an agent?").click();
-    await expect.poll(() => page.getByTestId("add-agent-command").textContent()).toBe(
-      `pnpm paddler agent --management-addr ${management} --slots 4`,
-    );
+    await expect
+      .poll(() => page.getByTestId("add-agent-command").textContent())
+      .toBe(`pnpm paddler agent --management-addr ${management} --slots 4`);
     await watched.screenshot("dashboard-empty");
 
     await cluster.addAgent({ slots: 2, name: "joining-agent" });
@@ -51,7 +51,9 @@ describe("admin panel: dashboard", () => {
     const metadata = row.getByTestId("model-metadata");
     await metadata.waitFor();
     await expect.poll(() => metadata.textContent()).toContain("general.architecture");
-    await expect.poll(() => row.getByTestId("chat-template-override").textContent()).toContain("add_generation_prompt");
+    await expect
+      .poll(() => row.getByTestId("chat-template-override").textContent())
+      .toContain("add_generation_prompt");
     await expect(row.getByText(testModelPath).count()).resolves.toBeGreaterThan(0);
     // The sparklines have had a few samples by now.
     await page.waitForTimeout(2500);
@@ -87,7 +89,7 @@ describe("admin panel: dashboard", () => {
         headers: {
           "Content-Type": "text/event-stream",
           "Access-Control-Allow-Origin": new URL(cluster.panelUrl).origin,
-          "retry": "60000",
+          retry: "60000",
         },
         body: `retry: 60000\ndata: ${JSON.stringify({ agents })}\n\n`,
       }),

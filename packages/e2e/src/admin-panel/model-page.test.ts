@@ -14,7 +14,9 @@ describe("admin panel: model page", () => {
   let watched: WatchedPage | undefined;
 
   const desiredState = async (): Promise<BalancerDesiredState> =>
-    (await (await fetch(`${cluster.managementUrl}/api/v1/balancer_desired_state`)).json()) as BalancerDesiredState;
+    (await (
+      await fetch(`${cluster.managementUrl}/api/v1/balancer_desired_state`)
+    ).json()) as BalancerDesiredState;
 
   beforeAll(async () => {
     await ensurePanelBuilt();
@@ -42,15 +44,15 @@ describe("admin panel: model page", () => {
     const field = page.locator('[data-field="top_p"]');
     await expect.poll(() => field.locator(".field-error").textContent()).toBe("Must be at most 1");
     await page.getByLabel("Context size").fill("lots");
-    await expect.poll(() => page.locator('[data-field="context_size"] .field-error').textContent()).toBe(
-      "Must be a number",
-    );
+    await expect
+      .poll(() => page.locator('[data-field="context_size"] .field-error').textContent())
+      .toBe("Must be a number");
     await page.getByLabel("Model file").fill("ftp://example.com/model.gguf");
     await page.getByRole("button", { name: "Save and apply" }).click();
     await expect.poll(() => page.getByTestId("save-status").textContent()).toContain("Not saved");
-    await expect.poll(() => page.locator('[data-field="model"] .field-error').textContent()).toContain(
-      "unsupported scheme",
-    );
+    await expect
+      .poll(() => page.locator('[data-field="model"] .field-error').textContent())
+      .toContain("unsupported scheme");
     await watched.screenshot("model-invalid");
     // Nothing reached the balancer.
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -105,7 +107,9 @@ describe("admin panel: model page", () => {
     await page.getByTestId("save-status").getByRole("link", { name: "dashboard" }).click();
     await page.locator('tbody[data-agent-name="model-agent"][data-state="applied"]').waitFor();
     await waitUntil(async () => {
-      const applicable = await (await fetch(`${cluster.managementUrl}/api/v1/balancer_applicable_state`)).json();
+      const applicable = await (
+        await fetch(`${cluster.managementUrl}/api/v1/balancer_applicable_state`)
+      ).json();
       const [agent] = (await cluster.agentsSnapshot()).agents;
       return applicable?.inference_parameters?.context_size === 1024 && agent?.slots_total === 2;
     });

@@ -29,7 +29,10 @@ export async function startPanelCluster(
   const port = await freePort();
   const cluster = await startTestCluster({
     ...options,
-    balancer: { webAdminPanelAddr: { host: "127.0.0.1", port }, compatOpenaiAddr: { host: "127.0.0.1", port: 0 } },
+    balancer: {
+      webAdminPanelAddr: { host: "127.0.0.1", port },
+      compatOpenaiAddr: { host: "127.0.0.1", port: 0 },
+    },
   });
   return Object.assign(cluster, { panelUrl: `http://${cluster.balancer.addresses.webAdminPanel}` });
 }

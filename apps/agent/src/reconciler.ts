@@ -53,16 +53,25 @@ export class Reconciler {
 
   setDesiredState(state: AgentDesiredState): void {
     this.#target = state;
-    if (JSON.stringify(state) === this.#applied) return;
     this.#attempts = 0;
+    if (JSON.stringify(state) === this.#applied && !this.#running) {
+      // Back to what is loaded (e.g. after a model that failed to resolve): nothing to retry.
+      this.#cancelRetry();
+      this.#options.status.update({ issues: [], state_application_status: "Applied" });
+      return;
+    }
     this.#kick();
   }
 
-  #kick(): void {
+  #cancelRetry(): void {
     if (this.#retryTimer) {
       clearTimeout(this.#retryTimer);
       this.#retryTimer = null;
     }
+  }
+
+  #kick(): void {
+    this.#cancelRetry();
     this.#running ??= this.#run().finally(() => {
       this.#running = null;
     });
@@ -146,6 +155,8 @@ export class Reconciler {
   async #unload(): Promise<void> {
     const engine = this.#engine;
     if (!engine) return;
+    // What was applied is gone with the engine; the same state must load again.
+    this.#applied = null;
     this.#options.status.update({ slots_total: 0 });
     try {
       while (engine.slotsProcessing > 0) await new Promise((resolve) => setTimeout(resolve, 20));

@@ -1,10 +1,12 @@
 import type { Logger } from "@paddler/logger";
 import { getLlama, type Llama, type LlamaContext, LlamaLogLevel, type LlamaModel } from "node-llama-cpp";
 import { type CompiledChatTemplate, compileChatTemplate } from "./chat-template.js";
+import { checkGgufHeader } from "./check-gguf-header.js";
 import { createLlamaContext } from "./create-llama-context.js";
 import { effectivePoolingType } from "./effective-pooling-type.js";
 import {
   ChatTemplateDoesNotCompileError,
+  describeCause,
   ModelCannotBeLoadedError,
   SlotCannotStartError,
 } from "./engine-errors.js";
@@ -64,6 +66,9 @@ async function loadEngine(llama: Llama, options: EngineLoadOptions): Promise<Lla
   if (options.multimodalProjectionPath !== null) {
     warnings.push("node-llama-cpp cannot load a multimodal projection; image inputs are refused");
   }
+  const headerProblem = await checkGgufHeader(modelPath).catch((error: unknown) => describeCause(error));
+  if (headerProblem !== null)
+    throw new ModelCannotBeLoadedError(modelPath, { cause: new Error(headerProblem) });
   let model: LlamaModel;
   try {
     const gpuLayers = parameters.n_gpu_layers === -1 ? "max" : parameters.n_gpu_layers;

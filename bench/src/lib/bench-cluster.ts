@@ -1,0 +1,77 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { AgentsResponse } from "@paddler/protocol";
+import { benchDesiredState } from "./bench-desired-state.js";
+import { benchFile } from "./repo-paths.js";
+import { type SpawnedEntry, spawnEntry } from "./spawn-entry.js";
+
+export interface BenchCluster {
+  readonly balancer: SpawnedEntry<{ addresses: Record<string, string> }>;
+  readonly agents: SpawnedEntry<{ id: string }>[];
+  readonly inferenceUrl: string;
+  readonly openaiUrl: string;
+  readonly managementUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface StartBenchClusterOptions {
+  agents: number;
+  slotsPerAgent: number;
+  engine: "synthetic" | "llama";
+  tokensPerSecond?: number;
+  maxBufferedRequests?: number;
+  bufferedRequestTimeoutMs?: number;
+}
+
+/** Waits until the balancer reports this many slots in total (agents load models asynchronously). */
+export async function waitForSlots(managementUrl: string, total: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const snapshot = (await (await fetch(`${managementUrl}/api/v1/agents`)).json()) as AgentsResponse;
+    if (snapshot.agents.reduce((sum, agent) => sum + agent.slots_total, 0) >= total) return;
+    if (Date.now() > deadline) throw new Error(`slots never reached ${total}: ${JSON.stringify(snapshot)}`);
+    await sleep(50);
+  }
+}
+
+/** The balancer and each agent as separate processes, so /proc can tell their CPU apart. */
+export async function startBenchCluster(options: StartBenchClusterOptions): Promise<BenchCluster> {
+  const balancer = await spawnEntry<{ addresses: Record<string, string> }>({
+    file: benchFile("targets/balancer-main.ts"),
+    args: [String(options.maxBufferedRequests ?? 1000), String(options.bufferedRequestTimeoutMs ?? 30_000)],
+    nodeFlags: ["--expose-gc"],
+  });
+  const { addresses } = balancer.ready;
+  const managementUrl = `http://${addresses.management}`;
+  const response = await fetch(`${managementUrl}/api/v1/balancer_desired_state`, {
+    method: "PUT",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(benchDesiredState()),
+  });
+  if (response.status !== 204)
+    throw new Error(`PUT desired state: ${response.status} ${await response.text()}`);
+  const agents = await Promise.all(
+    Array.from({ length: options.agents }, () =>
+      spawnEntry<{ id: string }>({
+        file: benchFile("targets/agent-main.ts"),
+        args: [
+          addresses.management ?? "",
+          String(options.slotsPerAgent),
+          options.engine,
+          String(options.tokensPerSecond ?? 1_000_000),
+        ],
+      }),
+    ),
+  );
+  await waitForSlots(managementUrl, options.agents * options.slotsPerAgent);
+  return {
+    balancer,
+    agents,
+    inferenceUrl: `http://${addresses.inference}`,
+    openaiUrl: `http://${addresses.compatOpenai}`,
+    managementUrl,
+    async stop() {
+      await Promise.all(agents.map((agent) => agent.stop()));
+      await balancer.stop();
+    },
+  };
+}

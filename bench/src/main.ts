@@ -1,0 +1,120 @@
+// `pnpm bench`: runs every benchmark in turn on this machine and writes bench/results/REPORT.md,
+// the charts and results.json. Sized to finish in well under 15 minutes on 2 cores.
+// `pnpm bench --only overhead,scale` runs a subset (the report then says what was skipped).
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { runAddedLatencyBench } from "./benches/added-latency-bench.js";
+import { runModelThroughputBench } from "./benches/model-throughput-bench.js";
+import { runOverheadBench } from "./benches/overhead-bench.js";
+import { runScaleBench } from "./benches/scale-bench.js";
+import { machineInfo } from "./lib/machine-info.js";
+import { modelPath, resultsDir } from "./lib/repo-paths.js";
+import { barChartSvg } from "./report/bar-chart-svg.js";
+import type { BenchResults } from "./report/bench-results.js";
+import { renderReport } from "./report/render-report.js";
+
+const names = ["overhead", "added-latency", "throughput", "scale"] as const;
+const { values } = parseArgs({ options: { only: { type: "string" } } });
+const selected = new Set(values.only ? values.only.split(",") : names);
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+const results: BenchResults = {
+  machine: machineInfo(),
+  durations: {},
+  problems: [],
+  overhead: null,
+  addedLatency: null,
+  throughput: null,
+  scale: null,
+};
+
+async function step<T>(
+  name: (typeof names)[number],
+  needsModel: boolean,
+  run: () => Promise<T>,
+): Promise<T | null> {
+  if (!selected.has(name)) {
+    results.problems.push(`${name}: not selected (--only)`);
+    return null;
+  }
+  if (needsModel && !existsSync(modelPath)) {
+    results.problems.push(`${name}: the model is missing at ${modelPath}`);
+    return null;
+  }
+  log(`# ${name}`);
+  const started = performance.now();
+  try {
+    return await run();
+  } catch (error) {
+    results.problems.push(`${name}: failed: ${error instanceof Error ? error.message : String(error)}`);
+    log(`  failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return null;
+  } finally {
+    results.durations[name] = (performance.now() - started) / 1000;
+  }
+}
+
+const started = performance.now();
+// The synthetic agent still loads the desired state's model path (it never reads it), so every
+// bench that starts an agent needs the model file.
+results.overhead = await step("overhead", true, () =>
+  runOverheadBench({ rounds: 2, rates: [200, 500], runMs: 4000, wrkSeconds: 4, log }),
+);
+results.addedLatency = await step("added-latency", true, () => runAddedLatencyBench({ requests: 300, log }));
+results.throughput = await step("throughput", true, () =>
+  runModelThroughputBench({
+    rounds: 2,
+    maxTokens: 128,
+    slotCounts: [1, 4],
+    agentCounts: [1, 2, 4],
+    balancerSlots: 2,
+    log,
+  }),
+);
+results.scale = await step("scale", false, () =>
+  runScaleBench({ agentCounts: [1, 10, 100, 1000], bufferedRequests: 10_000, dispatchRequests: 300, log }),
+);
+results.durations.total = (performance.now() - started) / 1000;
+
+const charts: string[] = [];
+await mkdir(resultsDir, { recursive: true });
+if (results.overhead) {
+  const { overhead } = results;
+  const rates = [...new Set(overhead.openLoop.map((entry) => entry.rate))];
+  await writeFile(
+    join(resultsDir, "overhead.svg"),
+    barChartSvg({
+      title: "16-token streams: p99 latency from scheduled send (lower is better)",
+      unit: "ms",
+      groups: rates.map((rate) => ({
+        label: `${rate} req/s`,
+        bars: overhead.openLoop
+          .filter((entry) => entry.variant === "stream" && entry.rate === rate)
+          .map((entry) => ({ label: entry.target, value: entry.p99Ms })),
+      })),
+    }),
+  );
+  charts.push("overhead.svg");
+}
+if (results.throughput) {
+  await writeFile(
+    join(resultsDir, "throughput.svg"),
+    barChartSvg({
+      title: "Tokens/s with stories260K (threads 1 per process, 2 cores)",
+      unit: "tokens/s",
+      groups: results.throughput.map((entry) => ({
+        label: entry.label.replace(/ slots?$/, "s").replace("balancer, ", "bal. "),
+        bars: [
+          { label: "ours", value: entry.tokensPerSecond },
+          { label: "node-llama-cpp direct", value: entry.baselineTokensPerSecond },
+        ],
+      })),
+    }),
+  );
+  charts.push("throughput.svg");
+}
+await writeFile(join(resultsDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+await writeFile(join(resultsDir, "REPORT.md"), renderReport(results, charts));
+log(`wrote ${join(resultsDir, "REPORT.md")} in ${results.durations.total?.toFixed(0)} s`);

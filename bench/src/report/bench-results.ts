@@ -1,0 +1,18 @@
+import type { AddedLatencyRow } from "../benches/added-latency-bench.js";
+import type { ThroughputRow } from "../benches/model-throughput-bench.js";
+import type { OverheadResult } from "../benches/overhead-bench.js";
+import type { ScaleResult } from "../benches/scale-bench.js";
+import type { MachineInfo } from "../lib/machine-info.js";
+
+/** Everything one `pnpm bench` run measured; also written raw to bench/results/results.json. */
+export interface BenchResults {
+  machine: MachineInfo;
+  /** Seconds each bench took, by name. */
+  durations: Record<string, number>;
+  /** Benches that failed or were skipped, with why. */
+  problems: string[];
+  overhead: OverheadResult | null;
+  addedLatency: AddedLatencyRow[] | null;
+  throughput: ThroughputRow[] | null;
+  scale: ScaleResult | null;
+}

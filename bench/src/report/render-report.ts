@@ -1,0 +1,314 @@
+import type {
+  MaxRateRow,
+  OpenLoopRow,
+  OverheadResult,
+  TargetName,
+  Variant,
+} from "../benches/overhead-bench.js";
+import type { BenchResults } from "./bench-results.js";
+
+const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)} ms` : "n/a");
+const signedMs = (value: number) =>
+  Number.isFinite(value) ? `${value >= 0 ? "+" : ""}${value.toFixed(2)} ms` : "n/a";
+const us = (value: number | undefined) =>
+  value !== undefined && Number.isFinite(value) ? `${value.toFixed(0)} µs` : "n/a";
+const pct = (value: number) => (Number.isFinite(value) ? `${(value * 100).toFixed(0)}%` : "n/a");
+const kb = (bytes: number) => (Number.isFinite(bytes) ? `${(bytes / 1024).toFixed(1)} KB` : "n/a");
+
+function row(
+  overhead: OverheadResult,
+  target: TargetName,
+  variant: Variant,
+  rate: number,
+): OpenLoopRow | undefined {
+  return overhead.openLoop.find(
+    (entry) => entry.target === target && entry.variant === variant && entry.rate === rate,
+  );
+}
+function maxRate(overhead: OverheadResult, target: TargetName, variant: Variant): MaxRateRow | undefined {
+  return overhead.maxRate.find((entry) => entry.target === target && entry.variant === variant);
+}
+/** The CPU of the proxy process itself (nginx, or the balancer), not of the backend behind it. */
+function proxyCpu(entry: { target: TargetName; cpuUsPerRequest: Record<string, number> } | undefined) {
+  if (!entry) return Number.NaN;
+  return entry.cpuUsPerRequest[entry.target === "direct" ? "direct" : entry.target] ?? Number.NaN;
+}
+
+interface Goal {
+  goal: string;
+  measured: string;
+  met: boolean | null;
+  why: string;
+}
+
+function goals(results: BenchResults): Goal[] {
+  const list: Goal[] = [];
+  const { overhead, throughput, scale } = results;
+  if (overhead) {
+    const rate = Math.max(...overhead.openLoop.map((entry) => entry.rate));
+    const direct = row(overhead, "direct", "stream", rate);
+    const nginx = row(overhead, "nginx", "stream", rate);
+    const balancer = row(overhead, "balancer", "stream", rate);
+    if (direct && balancer) {
+      const added = balancer.p99Ms - direct.p99Ms;
+      const nginxAdded = nginx ? nginx.p99Ms - direct.p99Ms : Number.NaN;
+      const over = added - nginxAdded;
+      list.push({
+        goal: `added p99 within 1 ms of nginx's at ${rate} req/s (16-token streams)`,
+        measured: `balancer ${signedMs(added)}, nginx ${signedMs(nginxAdded)} over direct`,
+        met: nginx ? over <= 1 : null,
+        why: nginx
+          ? over <= 1
+            ? ""
+            : `missed by ${over.toFixed(2)} ms: the balancer spends ${us(proxyCpu(balancer))} of CPU per stream on a 2-core machine shared with the agent and the load generator, so at ${rate} req/s it runs at ${((proxyCpu(balancer) * rate) / 1e4).toFixed(0)}% of a core and requests queue behind each other`
+          : "nginx missing: no comparison",
+      });
+    }
+    const balancerCpu = proxyCpu(row(overhead, "balancer", "stream", rate));
+    list.push({
+      goal: "under 300 µs of balancer CPU per 16-token stream",
+      measured: `${us(balancerCpu)} (nginx ${us(proxyCpu(row(overhead, "nginx", "stream", rate)))})`,
+      met: balancerCpu < 300,
+      why:
+        balancerCpu < 300
+          ? ""
+          : `missed by ${(balancerCpu / 300).toFixed(1)}×: per token the balancer parses the agent's JSON frame and validates it with zod, re-serialises it as an NDJSON/SSE line and writes it through a Web ReadableStream (Hono on @hono/node-server), i.e. ~17 parse+validate+stringify+stream-write cycles per request plus the HTTP request, zod body validation and dispatch bookkeeping; nginx copies bytes`,
+    });
+    const directMax = maxRate(overhead, "direct", "stream");
+    const nginxMax = maxRate(overhead, "nginx", "stream");
+    const balancerMax = maxRate(overhead, "balancer", "stream");
+    if (directMax && balancerMax) {
+      const ratio = balancerMax.requestsPerSecond / directMax.requestsPerSecond;
+      list.push({
+        goal: "at least 40% of direct's streamed req/s at 32 connections (nginx ~78%)",
+        measured: `balancer ${pct(ratio)}, nginx ${nginxMax ? pct(nginxMax.requestsPerSecond / directMax.requestsPerSecond) : "n/a"} (direct ${directMax.requestsPerSecond.toFixed(0)} req/s)`,
+        met: ratio >= 0.4,
+        why:
+          ratio >= 0.4
+            ? ""
+            : `missed by ${((0.4 - ratio) * 100).toFixed(0)} points: CPU-bound (balancer + agent ≈ ${us(
+                (balancerMax.cpuUsPerRequest.balancer ?? 0) + (balancerMax.cpuUsPerRequest.agent ?? 0),
+              )} per stream on 2 cores shared with wrk); direct is limited by its 16 timer ticks per stream, not by CPU`,
+      });
+    }
+  }
+  if (throughput) {
+    const agentRows = throughput.filter((entry) => entry.kind === "agent");
+    for (const entry of agentRows) {
+      const ratio = entry.tokensPerSecond / entry.baselineTokensPerSecond;
+      list.push({
+        goal: `at least 90% of node-llama-cpp's tokens/s (${entry.label})`,
+        measured: `${entry.tokensPerSecond.toFixed(0)} vs ${entry.baselineTokensPerSecond.toFixed(0)} tokens/s = ${pct(ratio)}`,
+        met: ratio >= 0.9,
+        why:
+          ratio >= 0.9
+            ? ""
+            : `missed by ${((0.9 - ratio) * 100).toFixed(0)} points: stories260K generates a token in ~0.5 ms, so the agent's per-token work (detokenize with context, stop-string and token-class checks, one JSON WebSocket frame per token, the status bookkeeping) is a large share of each token; with a real model (tens of ms per token) the same fixed cost is < 1%`,
+      });
+    }
+  }
+  if (scale) {
+    const at = (agents: number) => scale.agents.find((entry) => entry.agents === agents);
+    const ten = at(10);
+    const thousand = at(1000);
+    if (ten && thousand) {
+      const growth = thousand.dispatch.p50 / ten.dispatch.p50;
+      list.push({
+        goal: "dispatch time flat from 10 to 1000 agents",
+        measured: `p50 ${ms(ten.dispatch.p50)} → ${ms(thousand.dispatch.p50)} (×${growth.toFixed(2)}), p99 ${ms(ten.dispatch.p99)} → ${ms(thousand.dispatch.p99)}`,
+        met: growth < 1.5,
+        why:
+          growth < 1.5
+            ? ""
+            : "the pick scans every agent (O(n)) and 1000 agents' status updates compete for the event loop",
+      });
+      list.push({
+        goal: "under 50 KB per idle agent (1000 agents)",
+        measured: `${kb(thousand.heapPerAgentBytes)} heap, ${kb(thousand.rssPerAgentBytes)} RSS`,
+        met: thousand.rssPerAgentBytes < 50 * 1024,
+        why:
+          thousand.rssPerAgentBytes < 50 * 1024
+            ? ""
+            : "per-socket buffers of the ws server plus the snapshot objects",
+      });
+    }
+    list.push({
+      goal: "under 5 KB per buffered request (10,000)",
+      measured: `${kb(scale.buffer.heapPerRequestBytes)} heap, ${kb(scale.buffer.rssPerRequestBytes)} RSS`,
+      met: scale.buffer.heapPerRequestBytes < 5 * 1024,
+      why:
+        scale.buffer.heapPerRequestBytes < 5 * 1024
+          ? "RSS grows more than the heap: V8 keeps freed young-generation pages mapped"
+          : "each waiting request holds its parsed body, an AbortController, a waiter closure and its socket bookkeeping",
+    });
+  }
+  return list;
+}
+
+function overheadSection(overhead: OverheadResult): string[] {
+  const lines: string[] = [];
+  const rates = [...new Set(overhead.openLoop.map((entry) => entry.rate))];
+  lines.push(
+    "## Proxy overhead: direct, nginx, balancer",
+    "",
+    `Open loop from a separate process; latency from each request's scheduled send time; medians of the rounds' percentiles. Balancer route: ${overhead.balancerRoute === "openai" ? "OpenAI-compatible `/v1/chat/completions` (SSE)" : "native NDJSON `continue_from_raw_prompt`"}. CPU per request from /proc (utime+stime) of each process: for nginx the nginx master+worker (and, separately, the backend behind it); for the balancer the balancer process (and, separately, the synthetic agent).`,
+    "",
+    "| variant | rate | target | p50 | p99 | added p50 / p99 vs direct | first byte p50 / p99 | proxy CPU/req | backend CPU/req | errors |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+  );
+  for (const variant of ["stream", "plain"] as const) {
+    for (const rate of rates) {
+      const direct = row(overhead, "direct", variant, rate);
+      for (const target of ["direct", "nginx", "balancer"] as const) {
+        const entry = row(overhead, target, variant, rate);
+        if (!entry) continue;
+        const added =
+          direct && target !== "direct"
+            ? `${signedMs(entry.p50Ms - direct.p50Ms)} / ${signedMs(entry.p99Ms - direct.p99Ms)}`
+            : "—";
+        const backend =
+          target === "nginx"
+            ? entry.cpuUsPerRequest.backend
+            : target === "balancer"
+              ? entry.cpuUsPerRequest.agent
+              : undefined;
+        lines.push(
+          `| ${variant} | ${rate}/s | ${target} | ${ms(entry.p50Ms)} | ${ms(entry.p99Ms)} | ${added} | ${ms(entry.ttfbP50Ms)} / ${ms(entry.ttfbP99Ms)} | ${us(proxyCpu(entry))} | ${target === "direct" ? "—" : us(backend)} | ${entry.errors} |`,
+        );
+      }
+    }
+  }
+  lines.push(
+    "",
+    `### Highest rate at 32 connections (${overhead.tool === "wrk" ? "wrk, 1 thread" : "closed-loop generator"})`,
+    "",
+    "| variant | target | req/s | vs direct | proxy CPU/req | backend CPU/req | errors |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+  );
+  for (const variant of ["stream", "plain"] as const) {
+    const direct = maxRate(overhead, "direct", variant);
+    for (const target of ["direct", "nginx", "balancer"] as const) {
+      const entry = maxRate(overhead, target, variant);
+      if (!entry) continue;
+      const backend =
+        target === "nginx"
+          ? entry.cpuUsPerRequest.backend
+          : target === "balancer"
+            ? entry.cpuUsPerRequest.agent
+            : undefined;
+      lines.push(
+        `| ${variant} | ${target} | ${entry.requestsPerSecond.toFixed(0)} | ${direct ? pct(entry.requestsPerSecond / direct.requestsPerSecond) : "n/a"} | ${us(proxyCpu(entry))} | ${target === "direct" ? "—" : us(backend)} | ${entry.errors} |`,
+      );
+    }
+  }
+  lines.push(
+    "",
+    "Both backends pace tokens the same way (the agent's synthetic engine rule: sleep to each token's due time, 1,000,000 tokens/s, i.e. one timer tick per token), so a 16-token request takes ~16–30 ms however fast the machine is. At 32 connections direct is therefore capped by its timer ticks (32 / ~30 ms ≈ 1,000 req/s), not by CPU; nginx reaches the same cap. The ratio against direct is an upper bound on what the balancer would reach against an uncapped backend.",
+  );
+  for (const note of overhead.notes) lines.push("", `Note: ${note}`);
+  return lines;
+}
+
+/** REPORT.md: headline figures first, then goals, the machine, and each bench's table. */
+export function renderReport(results: BenchResults, charts: string[]): string {
+  const { machine } = results;
+  const goalList = goals(results);
+  const lines: string[] = ["# Paddler (TypeScript) benchmark report", ""];
+  lines.push("## Headline", "");
+  for (const goal of goalList)
+    lines.push(`- ${goal.met === null ? "➖" : goal.met ? "✅" : "❌"} **${goal.goal}**: ${goal.measured}`);
+  if (results.addedLatency) {
+    for (const entry of results.addedLatency) {
+      lines.push(
+        `- Time to first token added by the balancer (${entry.engine} agent, 1 slot, one request at a time): p50 ${signedMs(entry.balancer.p50 - entry.direct.p50)}, p99 ${signedMs(entry.balancer.p99 - entry.direct.p99)}`,
+      );
+    }
+  }
+  lines.push(
+    "",
+    `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Linux ${machine.kernel}, Node ${machine.node}; run ${machine.date}. The machine is shared with other work while the bench runs, so absolute times are noisy: compare the ratios, which come from targets interleaved in the same run.`,
+    "",
+    "Rerun: `pnpm bench` (needs `../shared/models/stories260K.gguf`; `apt-get install -y nginx wrk` for those targets). Raw figures: `bench/results/results.json` (not committed).",
+    "",
+  );
+  for (const chart of charts) lines.push(`![${chart}](${chart})`, "");
+  lines.push(
+    "## Goals (issue 9) and why where missed",
+    "",
+    "| goal | measured | met | why |",
+    "| --- | --- | --- | --- |",
+  );
+  for (const goal of goalList)
+    lines.push(
+      `| ${goal.goal} | ${goal.measured} | ${goal.met === null ? "n/a" : goal.met ? "yes" : "no"} | ${goal.why} |`,
+    );
+  lines.push("");
+  if (results.overhead) lines.push(...overheadSection(results.overhead), "");
+  if (results.addedLatency) {
+    lines.push(
+      "## Added latency (issue 4)",
+      "",
+      'Two identical agent processes (1 slot, threads 1): one dialled by a bench WebSocket server speaking the balancer side of the agent protocol ("direct"), one behind the balancer, reached over HTTP NDJSON. Requests alternate between the paths, one at a time, `max_tokens: 1`; time to the first ContentToken as the client sees it.',
+      "",
+      "| agent engine | direct p50 | direct p99 | balancer p50 | balancer p99 | added p50 | added p99 |",
+      "| --- | --- | --- | --- | --- | --- | --- |",
+    );
+    for (const entry of results.addedLatency) {
+      lines.push(
+        `| ${entry.engine} | ${ms(entry.direct.p50)} | ${ms(entry.direct.p99)} | ${ms(entry.balancer.p50)} | ${ms(entry.balancer.p99)} | ${signedMs(entry.balancer.p50 - entry.direct.p50)} | ${signedMs(entry.balancer.p99 - entry.direct.p99)} |`,
+      );
+    }
+    lines.push("");
+  }
+  if (results.throughput) {
+    lines.push(
+      "## Throughput with the real model (issues 3 and 9)",
+      "",
+      "stories260K, threads 1 per process, greedy, F16 KV, `max_tokens` 128 from the same prompt; `concurrency` requests at once, three waves; tokens from Done's usage. The baseline is node-llama-cpp called directly (its own process, one context with the same number of sequences, same settings), measured in the same round. Only 2 cores exist: 2 and 4 agents (plus the balancer, the bench client and the baseline process) share them, so more agents cannot scale linearly here.",
+      "",
+      "| setup | concurrency | tokens/s | node-llama-cpp direct (sequences) | ratio |",
+      "| --- | --- | --- | --- | --- |",
+    );
+    for (const entry of results.throughput) {
+      lines.push(
+        `| ${entry.label} | ${entry.concurrency} | ${entry.tokensPerSecond.toFixed(0)} | ${entry.baselineTokensPerSecond.toFixed(0)} (${entry.baselineSequences}) | ${pct(entry.tokensPerSecond / entry.baselineTokensPerSecond)} |`,
+      );
+    }
+    lines.push("");
+  }
+  if (results.scale) {
+    const { scale } = results;
+    lines.push(
+      "## Scale",
+      "",
+      "Agents are lightweight protocol clients (raw WebSockets in one separate process, 4 slots each, status every second, answering at once with one token), so the figures are the balancer's. Dispatch = time to first token of sequential 1-token HTTP requests. Memory = balancer process deltas after two forced GCs, divided by the count (small counts are dominated by one-off allocations). Idle CPU = balancer CPU over 3 s with the agents connected and idle.",
+      "",
+      "| agents | dispatch p50 | dispatch p99 | heap/agent | RSS/agent | idle CPU (% of a core) |",
+      "| --- | --- | --- | --- | --- | --- |",
+    );
+    for (const entry of scale.agents) {
+      lines.push(
+        `| ${entry.agents} | ${ms(entry.dispatch.p50)} | ${ms(entry.dispatch.p99)} | ${kb(entry.heapPerAgentBytes)} | ${kb(entry.rssPerAgentBytes)} | ${entry.idleCpuPercent.toFixed(2)}% |`,
+      );
+    }
+    lines.push(
+      "",
+      `${scale.buffer.requests.toLocaleString("en")} requests sent over one inference WebSocket while no agent is connected, all buffered: ${kb(scale.buffer.heapPerRequestBytes)} heap and ${kb(scale.buffer.rssPerRequestBytes)} RSS per buffered request. Connecting 10 agents × 100 slots then drained them in ${ms(scale.buffer.drainMs)} (${((scale.buffer.requests / scale.buffer.drainMs) * 1000).toFixed(0)} dispatches/s), ${scale.buffer.errors} errors. Over HTTP each waiting request would also hold a socket (~several KB more in the kernel and Node's HTTP parser).`,
+      "",
+    );
+  }
+  if (results.problems.length > 0) {
+    lines.push("## Not measured in this run", "");
+    for (const problem of results.problems) lines.push(`- ${problem}`);
+    lines.push("");
+  }
+  lines.push(
+    "## Durations",
+    "",
+    Object.entries(results.durations)
+      .map(([name, seconds]) => `${name} ${seconds.toFixed(0)} s`)
+      .join(" · "),
+    "",
+  );
+  return lines.join("\n");
+}

@@ -4,6 +4,7 @@ import type { AgentStatus } from "./agent-status.js";
 import { EngineLoadError } from "./engine/engine-errors.js";
 import type { InferenceEngine, InferenceEngineFactory } from "./engine/inference-engine.js";
 import { ModelSourceError } from "./model-sources/model-source-error.js";
+import { isRuntimeOnlyChange } from "./runtime-only-change.js";
 
 export type ResolveModel = (model: AgentDesiredState["model"], signal: AbortSignal) => Promise<string | null>;
 
@@ -29,6 +30,7 @@ export class Reconciler {
   readonly #options: Required<ReconcilerOptions>;
   #engine: InferenceEngine | null = null;
   #applied: string | null = null;
+  #appliedState: AgentDesiredState | null = null;
   #target: AgentDesiredState | null = null;
   #running: Promise<void> | null = null;
   #retryTimer: NodeJS.Timeout | null = null;
@@ -82,8 +84,9 @@ export class Reconciler {
       const target = this.#target;
       if (!target || JSON.stringify(target) === this.#applied || this.#abort.signal.aborted) return;
       try {
-        await this.#apply(target);
+        if (!this.#applyWithoutReload(target)) await this.#apply(target);
         this.#applied = JSON.stringify(target);
+        this.#appliedState = target;
       } catch (error) {
         if (this.#abort.signal.aborted) return;
         this.#attempts++;
@@ -103,6 +106,21 @@ export class Reconciler {
         return;
       }
     }
+  }
+
+  /** Sampling or template changes go to the loaded engine directly: no drain, no reload. */
+  #applyWithoutReload(target: AgentDesiredState): boolean {
+    const engine = this.#engine;
+    if (!engine?.updateRuntimeState || !this.#appliedState || this.#applied === null) return false;
+    if (!isRuntimeOnlyChange(this.#appliedState, target)) return false;
+    engine.updateRuntimeState(target);
+    this.#options.status.update({
+      issues: [],
+      uses_chat_template_override: target.chat_template_override !== null,
+      state_application_status: "Applied",
+    });
+    this.#options.logger.info("applied new inference parameters without reloading the model");
+    return true;
   }
 
   async #apply(target: AgentDesiredState): Promise<void> {

@@ -61,6 +61,38 @@ describe("model loading, swapping and issues on a real agent", () => {
     expect(after.at(-1)).toMatchObject({ Response: { response: { GeneratedToken: { Done: {} } } } });
   });
 
+  it("applies new sampling and chat template settings without reloading the model", async () => {
+    await waitUntil(
+      async () => (await agent())?.slots_total === 2 && (await agent())?.uses_chat_template_override === true,
+    );
+    const agentStatus = cluster.agents[0]?.status;
+    const seenSlotsTotal: number[] = [];
+    const unsubscribe =
+      agentStatus?.subscribe(() => seenSlotsTotal.push(agentStatus.fields.slots_total)) ?? (() => {});
+    const changed = testDesiredState({ chat_template_override: null, use_chat_template_override: false });
+    changed.inference_parameters = {
+      ...changed.inference_parameters,
+      context_size: 1024,
+      temperature: 0.5,
+      top_k: 10,
+    };
+    await cluster.putDesiredState(changed);
+    await waitUntil(async () => (await agent())?.uses_chat_template_override === false);
+    unsubscribe();
+    expect(seenSlotsTotal.length).toBeGreaterThan(0);
+    expect(seenSlotsTotal.every((slots) => slots === 2)).toBe(true);
+    // Without a template, chat requests now fail clearly; raw prompts still work.
+    const chat = await readNdjson(
+      await postJson(`${cluster.inferenceUrl}/api/v1/continue_from_conversation_history`, {
+        add_generation_prompt: true,
+        conversation_history: [{ role: "user", content: "Hi" }],
+        enable_thinking: false,
+        max_tokens: 5,
+      }),
+    );
+    expect(JSON.stringify(chat.at(-1))).toContain("ChatTemplateError");
+  });
+
   it("reports a missing model as an issue, and clears it when fixed", async () => {
     await cluster.putDesiredState(testDesiredState({ model: { LocalToAgent: "/nowhere/model.gguf" } }));
     await waitUntil(async () => JSON.stringify((await agent())?.issues).includes("ModelFileDoesNotExist"));

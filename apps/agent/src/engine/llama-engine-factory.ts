@@ -116,7 +116,18 @@ async function loadEngine(llama: Llama, options: EngineLoadOptions): Promise<Lla
       }
       mode = { kind: "generation", context, sequences };
     }
-    return createLlamaEngine({ llama, model, mode, desiredState, metadata, chatTemplate, warnings });
+    const compileChatTemplateFor = (state: typeof desiredState) =>
+      compileTemplate({ model, modelPath, metadata, options: { ...options, desiredState: state } });
+    return createLlamaEngine({
+      llama,
+      model,
+      mode,
+      desiredState,
+      metadata,
+      chatTemplate,
+      compileChatTemplateFor,
+      warnings,
+    });
   } catch (error) {
     await model.dispose();
     throw error;

@@ -36,6 +36,8 @@ export interface LlamaEngineParts {
   desiredState: AgentDesiredState;
   metadata: Record<string, string>;
   chatTemplate: CompiledChatTemplate | null;
+  /** Compiles the template a new desired state asks for; throws ChatTemplateDoesNotCompileError. */
+  compileChatTemplateFor: (state: AgentDesiredState) => CompiledChatTemplate | null;
   warnings: readonly string[];
 }
 
@@ -60,8 +62,11 @@ const tokenGenerationDisabled: GeneratedTokenResult = {
 
 /** A loaded model with its context: every slot is one sequence of that one context. */
 export function createLlamaEngine(parts: LlamaEngineParts): LlamaInferenceEngine {
-  const { llama, model, mode, desiredState, metadata, chatTemplate, warnings } = parts;
-  const parameters = desiredState.inference_parameters;
+  const { llama, model, mode, metadata, warnings } = parts;
+  // Sampling and the chat template change without a reload (see updateRuntimeState).
+  let desiredState = parts.desiredState;
+  let parameters = desiredState.inference_parameters;
+  let chatTemplate = parts.chatTemplate;
   const disposal = new AbortController();
   const sequencePool = createSlotPool(mode.kind === "generation" ? mode.sequences : []);
   const embeddingPool = createSlotPool(
@@ -215,6 +220,12 @@ export function createLlamaEngine(parts: LlamaEngineParts): LlamaInferenceEngine
     },
     getModelMetadata() {
       return { ...metadata };
+    },
+    updateRuntimeState(state: AgentDesiredState): void {
+      const compiled = parts.compileChatTemplateFor(state);
+      desiredState = state;
+      parameters = state.inference_parameters;
+      chatTemplate = compiled;
     },
     getChatTemplateOverride(): ChatTemplate | null {
       return desiredState.chat_template_override;

@@ -2,8 +2,9 @@ import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, type KeyboardEvent, useId, useState } from "react";
 import { Link } from "wouter";
 import { ChatTranscript } from "../components/chat-transcript.js";
+import { Sparkline } from "../components/sparkline.js";
 import { usePanel } from "../config/panel-context.js";
-import { useMetricsHistory } from "../live/metrics-history-context.js";
+import { useMetricsHistory, useMetricsSamples } from "../live/metrics-history-context.js";
 import { useChat } from "../prompt/use-chat.js";
 import { desiredStateQueryOptions } from "../queries/desired-state.js";
 import { tokenGenerationModeQueryOptions } from "../queries/token-generation-mode.js";
@@ -12,6 +13,7 @@ export function PromptPage() {
   const { client, config } = usePanel();
   const history = useMetricsHistory();
   const chat = useChat(client, history);
+  const throughput = useMetricsSamples().map((sample) => sample.promptTokensPerSecond);
   const canInfer = config.inferenceAddr !== null;
   const mode = useQuery(tokenGenerationModeQueryOptions(client, canInfer));
   const desired = useQuery(desiredStateQueryOptions(client));
@@ -68,6 +70,13 @@ export function PromptPage() {
           <Link href="/model">model page</Link> to chat.
         </p>
       ) : null}
+      <figure className="chart prompt-throughput">
+        <figcaption>
+          <span className="chart-title">Tokens per second received here</span>
+          <span className="chart-value">{(throughput.at(-1) ?? 0).toFixed(0)}</span>
+        </figcaption>
+        <Sparkline values={throughput} label="Tokens per second this chat received" height={32} />
+      </figure>
       <section className="chat" aria-label="Chat">
         <ChatTranscript turns={chat.turns} />
         <form className="composer" onSubmit={submit}>

@@ -14,7 +14,7 @@ export interface InferenceAppDeps {
   cluster: ClusterState;
   dispatcher: Dispatcher;
   logger: Logger;
-  corsAllowedOrigins: readonly string[];
+  corsAllowedOrigins: () => readonly string[];
 }
 
 /** The inference service: Paddler's native NDJSON and WebSocket API. */

@@ -18,7 +18,7 @@ export interface ManagementAppDeps {
   pool: SlotPool;
   cluster: ClusterState;
   logger: Logger;
-  corsAllowedOrigins: readonly string[];
+  corsAllowedOrigins: () => readonly string[];
   metricsPrefix: string;
   subscribeToBuffer(listener: () => void): () => void;
 }

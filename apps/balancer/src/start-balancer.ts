@@ -72,8 +72,9 @@ export async function startBalancer({ config, logger }: StartBalancerOptions): P
     logger,
   });
 
-  // Paddler adds the panel's own origin to the inference and management allow-lists.
-  const panelOrigins = config.webAdminPanelAddr ? [`http://${formatAddr(config.webAdminPanelAddr)}`] : [];
+  // Paddler adds the panel's own origin to the inference and management allow-lists; it is
+  // filled in once the panel has bound its port (port 0 resolves only then).
+  const panelOrigins: string[] = [];
   const served: Record<string, ServedApp> = {};
   try {
     served.management = await serveApp({
@@ -82,7 +83,7 @@ export async function startBalancer({ config, logger }: StartBalancerOptions): P
         pool,
         cluster,
         logger: logger.child({ service: "management" }),
-        corsAllowedOrigins: [...config.managementCorsAllowedHosts, ...panelOrigins],
+        corsAllowedOrigins: () => [...config.managementCorsAllowedHosts, ...panelOrigins],
         metricsPrefix: config.statsdPrefix,
         subscribeToBuffer: (listener) => {
           bufferListeners.add(listener);
@@ -98,7 +99,7 @@ export async function startBalancer({ config, logger }: StartBalancerOptions): P
           cluster,
           dispatcher,
           logger: logger.child({ service: "inference" }),
-          corsAllowedOrigins: [...config.inferenceCorsAllowedHosts, ...panelOrigins],
+          corsAllowedOrigins: () => [...config.inferenceCorsAllowedHosts, ...panelOrigins],
         }),
         ...config.inferenceAddr,
       });
@@ -111,7 +112,7 @@ export async function startBalancer({ config, logger }: StartBalancerOptions): P
           dispatcher,
           logger: logger.child({ service: "openai" }),
           // Paddler reuses the inference allow-list for the OpenAI service.
-          corsAllowedOrigins: [...config.inferenceCorsAllowedHosts, ...panelOrigins],
+          corsAllowedOrigins: () => [...config.inferenceCorsAllowedHosts, ...panelOrigins],
         }),
         ...config.compatOpenaiAddr,
       });
@@ -128,6 +129,10 @@ export async function startBalancer({ config, logger }: StartBalancerOptions): P
         }),
         ...config.webAdminPanelAddr,
       });
+      panelOrigins.push(`http://${served.webAdminPanel.address}`);
+      // The configured name too (e.g. localhost), as the browser's origin uses what the user typed.
+      if (config.webAdminPanelAddr.port !== 0)
+        panelOrigins.push(`http://${formatAddr(config.webAdminPanelAddr)}`);
     }
   } catch (error) {
     await Promise.all(Object.values(served).map((service) => service.close()));

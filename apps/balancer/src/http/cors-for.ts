@@ -1,10 +1,13 @@
 import { cors } from "hono/cors";
 
-/** Paddler's CORS policy: an allow-list of origins per service. */
-export function corsFor(allowedOrigins: readonly string[]) {
-  const allowed = new Set(allowedOrigins.map((origin) => origin.replace(/\/$/, "")));
+/**
+ * Paddler's CORS policy: an allow-list of origins per service. The list is read on each request
+ * because the panel's own origin is only known once it has bound its port.
+ */
+export function corsFor(allowedOrigins: () => readonly string[]) {
+  const normalize = (origin: string) => origin.replace(/\/$/, "");
   return cors({
-    origin: (origin) => (allowed.has(origin) ? origin : null),
+    origin: (origin) => (allowedOrigins().some((allowed) => normalize(allowed) === origin) ? origin : null),
     allowMethods: ["DELETE", "GET", "POST", "PUT", "OPTIONS"],
     allowHeaders: ["Accept", "Authorization", "Content-Type"],
     maxAge: 3600,

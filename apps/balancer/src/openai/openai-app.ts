@@ -20,7 +20,7 @@ export interface OpenAIAppDeps {
   cluster: ClusterState;
   dispatcher: Dispatcher;
   logger: Logger;
-  corsAllowedOrigins: readonly string[];
+  corsAllowedOrigins: () => readonly string[];
 }
 
 /** The OpenAI-compatible service (`--compat-openai-addr`); every error is in OpenAI's shape. */

@@ -1,0 +1,51 @@
+import { type AgentToBalancerMessage, agentToBalancerMessageSchema, formatZodError } from "@paddler/protocol";
+
+export type ParsedAgentFrame = { ok: true; message: AgentToBalancerMessage } | { ok: false; reason: string };
+
+const tokenKinds = new Set(["ContentToken", "ReasoningToken", "ToolCallToken", "UndeterminableToken"]);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function hasExactlyKeys(value: Record<string, unknown>, count: number): boolean {
+  let keys = 0;
+  for (const _ in value) keys++;
+  return keys === count;
+}
+
+/**
+ * The one frame an agent sends per generated token, checked by hand: the same strict rules as the
+ * schema (exact keys, string values), without zod trying every variant of the union on the hot path.
+ */
+function asTokenFrame(json: unknown): AgentToBalancerMessage | null {
+  if (!isPlainObject(json) || !hasExactlyKeys(json, 1)) return null;
+  const envelope = json.Response;
+  if (!isPlainObject(envelope) || !hasExactlyKeys(envelope, 3)) return null;
+  const { generated_by, request_id, response } = envelope;
+  if (typeof request_id !== "string" || request_id.length === 0 || request_id.length > 256) return null;
+  if (generated_by !== null && typeof generated_by !== "string") return null;
+  if (!isPlainObject(response) || !hasExactlyKeys(response, 1)) return null;
+  const token = response.GeneratedToken;
+  if (!isPlainObject(token) || !hasExactlyKeys(token, 1)) return null;
+  for (const kind in token) {
+    if (!tokenKinds.has(kind) || typeof token[kind] !== "string") return null;
+  }
+  return json as AgentToBalancerMessage;
+}
+
+/** Parses and validates one agent frame; token frames take a fast path, everything else the schema. */
+export function parseAgentFrame(data: string): ParsedAgentFrame {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return { ok: false, reason: "frame is not JSON" };
+  }
+  const token = asTokenFrame(json);
+  if (token) return { ok: true, message: token };
+  const parsed = agentToBalancerMessageSchema.safeParse(json);
+  return parsed.success
+    ? { ok: true, message: parsed.data }
+    : { ok: false, reason: `invalid frame: ${formatZodError(parsed.error)}` };
+}

@@ -12,6 +12,8 @@ import type { AgentStatus } from "./agent-status.js";
 export interface BalancerConnectionOptions {
   url: string;
   name: string | null;
+  /** Sent in the `X-Paddler-Join-Secret` header on every (re)connect; never logged. */
+  joinSecret?: string | null;
   status: AgentStatus;
   logger: Logger;
   onMessage(message: BalancerToAgentMessage): void;
@@ -30,6 +32,7 @@ export class BalancerConnection {
   #socket: WebSocket | null = null;
   #registered = false;
   #closed = false;
+  #refusedLogged = false;
   #reconnectTimer: NodeJS.Timeout | null = null;
   readonly #statusTimer: NodeJS.Timeout;
   readonly #unsubscribe: () => void;
@@ -61,9 +64,23 @@ export class BalancerConnection {
   #connect(): void {
     if (this.#closed) return;
     const { logger } = this.#options;
-    const socket = new WebSocket(this.#options.url, { maxPayload: 50 * 1024 * 1024 });
+    const { joinSecret } = this.#options;
+    const socket = new WebSocket(this.#options.url, {
+      maxPayload: 50 * 1024 * 1024,
+      headers: joinSecret ? { "X-Paddler-Join-Secret": joinSecret } : {},
+    });
     this.#socket = socket;
+    socket.on("unexpected-response", (_request, response) => {
+      if (response.statusCode === 401 && !this.#refusedLogged) {
+        this.#refusedLogged = true;
+        logger.error("the balancer refused this agent: check --agent-join-secret (retrying)");
+      } else if (response.statusCode !== 401) {
+        logger.warn("the balancer refused the connection", { status: response.statusCode });
+      }
+      socket.terminate();
+    });
     socket.on("open", () => {
+      this.#refusedLogged = false;
       logger.info("connected to the balancer", { url: this.#options.url });
       // Register at once: the balancer's Version notice is informative only.
       this.#registered = true;

@@ -14,6 +14,8 @@ export interface AgentSettings {
   name: string | null;
   slots: number;
   threads: number;
+  /** Sent on the socket upgrade when the balancer asks agents for a join secret. */
+  agentJoinSecret?: string | null;
 }
 
 export interface StartAgentOptions {
@@ -78,12 +80,15 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
   const { host, port } = config.managementAddr;
   connection = new BalancerConnection({
     url: `ws://${host}:${port}/api/v1/agent_socket/${id}`,
+    joinSecret: config.agentJoinSecret ?? null,
     name: config.name,
     status,
     logger: log,
     onDisconnected: () => runner.stopAll(),
     onMessage: (message) => {
       if ("Request" in message) {
+        // The balancer's request id (the client's X-Request-Id when it sent one) ties these lines to its own.
+        log.debug("request received", { requestId: message.Request.id });
         runner.run(message.Request.id, message.Request.request);
         return;
       }

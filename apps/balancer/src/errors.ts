@@ -69,6 +69,25 @@ export class EmbeddingsDisabledError extends BalancerError {
   }
 }
 
+/** Missing or wrong credentials; deliberately the same words whatever was wrong. */
+export class UnauthorizedError extends BalancerError {
+  override readonly name = "UnauthorizedError";
+  readonly code = "unauthorized";
+  readonly status = 401;
+  constructor() {
+    super("Missing or invalid credentials");
+  }
+}
+
+export class PayloadTooLargeError extends BalancerError {
+  override readonly name = "PayloadTooLargeError";
+  readonly code = "payload_too_large";
+  readonly status = 413;
+  constructor(readonly limitBytes: number) {
+    super(`Request body is larger than the limit of ${limitBytes} bytes`);
+  }
+}
+
 export class InvalidRequestError extends BalancerError {
   override readonly name = "InvalidRequestError";
   readonly code = "invalid_request";

@@ -1,13 +1,19 @@
+import type { AsyncLocalStorage } from "node:async_hooks";
 import type { Logger } from "@paddler/logger";
 import { Hono } from "hono";
 import type { AgentRegistry } from "./agents/agent-registry.js";
 import type { ClusterState } from "./cluster/cluster-state.js";
 import type { Dispatcher } from "./dispatch/dispatcher.js";
+import type { RequestLimits } from "./dispatch/request-limits.js";
 import { corsFor } from "./http/cors-for.js";
 import { errorResponse } from "./http/error-response.js";
+import { limitBody } from "./http/limit-body.js";
+import { requestIdMiddleware } from "./http/request-id.js";
 import { embeddingRoutes } from "./routes/inference/embeddings.js";
 import { generationRoutes } from "./routes/inference/generation.js";
 import { inferenceSocketRoutes } from "./routes/inference/inference-socket.js";
+import { requireCredentials } from "./security/require-credentials.js";
+import type { SecretMatcher } from "./security/secret-matcher.js";
 
 export interface InferenceAppDeps {
   registry: AgentRegistry;
@@ -15,16 +21,24 @@ export interface InferenceAppDeps {
   dispatcher: Dispatcher;
   logger: Logger;
   corsAllowedOrigins: () => readonly string[];
+  limits: RequestLimits;
+  maxRequestBodyBytes: number;
+  /** Null leaves the service open, as in Paddler. */
+  apiKeys: SecretMatcher | null;
+  requestScope?: AsyncLocalStorage<string>;
 }
 
 /** The inference service: Paddler's native NDJSON and WebSocket API. */
 export function createInferenceApp(deps: InferenceAppDeps) {
-  const { registry, cluster, dispatcher, logger } = deps;
+  const { registry, cluster, dispatcher, logger, limits } = deps;
   return new Hono()
+    .use(requestIdMiddleware(deps.requestScope))
     .use(corsFor(deps.corsAllowedOrigins))
+    .use(requireCredentials({ matches: deps.apiKeys }))
+    .use(limitBody(deps.maxRequestBodyBytes))
     .get("/health", (c) => c.text("OK"))
-    .route("/api/v1", generationRoutes({ cluster, dispatcher }))
-    .route("/api/v1", embeddingRoutes({ cluster, dispatcher, registry }))
+    .route("/api/v1", generationRoutes({ cluster, dispatcher, limits }))
+    .route("/api/v1", embeddingRoutes({ cluster, dispatcher, registry, limits }))
     .route("/api/v1", inferenceSocketRoutes({ cluster, dispatcher, logger }))
     .notFound((c) =>
       c.json({ error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` } }, 404),

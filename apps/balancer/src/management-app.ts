@@ -1,17 +1,21 @@
 import type { Logger } from "@paddler/logger";
 import { Hono } from "hono";
+import type { Registry } from "prom-client";
 import type { AgentRegistry } from "./agents/agent-registry.js";
 import { agentSocketRoute } from "./agents/agent-socket-route.js";
 import type { SlotPool } from "./balancing/slot-pool.js";
 import type { ClusterState } from "./cluster/cluster-state.js";
 import { corsFor } from "./http/cors-for.js";
 import { errorResponse } from "./http/error-response.js";
+import { limitBody } from "./http/limit-body.js";
 import { agentRpcRoutes } from "./routes/management/agent-rpc.js";
 import { agentsRoutes } from "./routes/management/agents.js";
 import { balancerApplicableStateRoutes } from "./routes/management/balancer-applicable-state.js";
 import { balancerDesiredStateRoutes } from "./routes/management/balancer-desired-state.js";
 import { bufferedRequestsRoutes } from "./routes/management/buffered-requests.js";
 import { metricsRoutes } from "./routes/management/metrics.js";
+import { requireCredentials } from "./security/require-credentials.js";
+import type { SecretMatcher } from "./security/secret-matcher.js";
 
 export interface ManagementAppDeps {
   registry: AgentRegistry;
@@ -19,25 +23,43 @@ export interface ManagementAppDeps {
   cluster: ClusterState;
   logger: Logger;
   corsAllowedOrigins: () => readonly string[];
-  metricsPrefix: string;
+  metricsRegistry: Registry;
   subscribeToBuffer(listener: () => void): () => void;
+  maxRequestBodyBytes: number;
+  /** Null leaves the service open, as in Paddler. Also accepted as `?access_token=` on GET (SSE). */
+  managementToken: SecretMatcher | null;
+  /** Null lets any agent join. */
+  agentJoinSecret: SecretMatcher | null;
 }
 
 /** The management service: agents, desired state, buffered requests, metrics, and the agent socket. */
 export function createManagementApp(deps: ManagementAppDeps) {
   const { registry, pool, cluster, logger } = deps;
-  return new Hono()
-    .use(corsFor(deps.corsAllowedOrigins))
-    .get("/health", (c) => c.text("OK"))
-    .route("/api/v1/agents", agentsRoutes({ registry }))
-    .route("/api/v1/agent", agentRpcRoutes({ registry }))
-    .route("/api/v1/agent_socket", agentSocketRoute({ registry, cluster: () => cluster, logger }))
-    .route("/api/v1/buffered_requests", bufferedRequestsRoutes({ pool, subscribe: deps.subscribeToBuffer }))
-    .route("/api/v1/balancer_desired_state", balancerDesiredStateRoutes({ cluster }))
-    .route("/api/v1/balancer_applicable_state", balancerApplicableStateRoutes({ cluster }))
-    .route("/metrics", metricsRoutes({ pool, prefix: deps.metricsPrefix }))
-    .notFound((c) =>
-      c.json({ error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
-    )
-    .onError((error, c) => errorResponse(error, c, logger));
+  return (
+    new Hono()
+      .use(corsFor(deps.corsAllowedOrigins))
+      // The agent socket answers to the join secret instead of the management token.
+      .use(
+        requireCredentials({
+          matches: deps.managementToken,
+          exempt: (path) => path.startsWith("/api/v1/agent_socket/"),
+        }),
+      )
+      .use(limitBody(deps.maxRequestBodyBytes))
+      .get("/health", (c) => c.text("OK"))
+      .route("/api/v1/agents", agentsRoutes({ registry }))
+      .route("/api/v1/agent", agentRpcRoutes({ registry }))
+      .route(
+        "/api/v1/agent_socket",
+        agentSocketRoute({ registry, cluster: () => cluster, logger, joinSecret: deps.agentJoinSecret }),
+      )
+      .route("/api/v1/buffered_requests", bufferedRequestsRoutes({ pool, subscribe: deps.subscribeToBuffer }))
+      .route("/api/v1/balancer_desired_state", balancerDesiredStateRoutes({ cluster }))
+      .route("/api/v1/balancer_applicable_state", balancerApplicableStateRoutes({ cluster }))
+      .route("/metrics", metricsRoutes({ registry: deps.metricsRegistry }))
+      .notFound((c) =>
+        c.json({ error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
+      )
+      .onError((error, c) => errorResponse(error, c, logger))
+  );
 }

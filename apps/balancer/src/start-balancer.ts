@@ -1,14 +1,19 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Logger } from "@paddler/logger";
 import { openStateDatabase } from "@paddler/state-db";
 import { AgentRegistry } from "./agents/agent-registry.js";
+import { CircuitBreaker } from "./balancing/circuit-breaker.js";
 import { SlotPool } from "./balancing/slot-pool.js";
 import { ClusterState } from "./cluster/cluster-state.js";
 import { createDispatcher } from "./dispatch/dispatcher.js";
-import { ShuttingDownError } from "./errors.js";
-import { type ServedApp, serveApp } from "./http/serve-app.js";
+import { defaultRequestLimits } from "./dispatch/request-limits.js";
+import { defaultServeLimits, type ServedApp, serveApp } from "./http/serve-app.js";
 import { createInferenceApp } from "./inference-app.js";
 import { createManagementApp } from "./management-app.js";
+import { createBalancerMetrics } from "./metrics/balancer-metrics.js";
+import { startStatsdReporter } from "./metrics/statsd-reporter.js";
 import { createOpenAIApp } from "./openai/openai-app.js";
+import { createSecretMatcher } from "./security/secret-matcher.js";
 import { createWebAdminPanelApp } from "./web-admin-panel/web-admin-panel-app.js";
 
 export interface ServiceAddr {
@@ -29,12 +34,71 @@ export interface BalancerSettings {
   inferenceCorsAllowedHosts: readonly string[];
   managementCorsAllowedHosts: readonly string[];
   statsdPrefix: string;
+  // Everything below is optional so embedders and tests keep working; the CLI sets it all.
+  statsdAddr?: ServiceAddr | null;
+  statsdReportingIntervalMs?: number;
+  /** Bearer keys of the inference and OpenAI services; none means no authentication (Paddler). */
+  inferenceApiKeys?: readonly string[];
+  managementToken?: string | null;
+  agentJoinSecret?: string | null;
+  maxRequestBodyBytes?: number;
+  maxPromptChars?: number;
+  maxConversationMessages?: number;
+  maxEmbeddingDocuments?: number;
+  maxWebSocketFrameBytes?: number;
+  maxWebSocketConnections?: number;
+  requestTimeoutMs?: number;
+  requestHeadersTimeoutMs?: number;
+  /** How long close() lets running requests finish before it cuts them off. */
+  shutdownGracePeriodMs?: number;
+  /** Consecutive failures that leave an agent out for a cool-down; 0 disables the breaker. */
+  circuitBreakerFailures?: number;
+  circuitBreakerWindowMs?: number;
+  circuitBreakerCooldownMs?: number;
 }
+
+/** The defaults of the optional settings, matching the CLI's. */
+export const balancerSettingsDefaults = {
+  statsdAddr: null,
+  statsdReportingIntervalMs: 10_000,
+  inferenceApiKeys: [],
+  managementToken: null,
+  agentJoinSecret: null,
+  maxRequestBodyBytes: 10 * 1024 * 1024,
+  ...defaultRequestLimits,
+  maxWebSocketFrameBytes: defaultServeLimits.maxWebSocketPayload,
+  maxWebSocketConnections: defaultServeLimits.maxWebSocketConnections,
+  requestTimeoutMs: defaultServeLimits.requestTimeoutMs,
+  requestHeadersTimeoutMs: defaultServeLimits.headersTimeoutMs,
+  shutdownGracePeriodMs: 30_000,
+  circuitBreakerFailures: 5,
+  circuitBreakerWindowMs: 60_000,
+  circuitBreakerCooldownMs: 30_000,
+} satisfies Required<Omit<BalancerSettings, keyof RequiredSettings>>;
+
+type RequiredSettings = Pick<
+  BalancerSettings,
+  | "inferenceAddr"
+  | "managementAddr"
+  | "webAdminPanelAddr"
+  | "compatOpenaiAddr"
+  | "stateDatabase"
+  | "maxBufferedRequests"
+  | "bufferedRequestTimeoutMs"
+  | "inferenceItemTimeoutMs"
+  | "inferenceCorsAllowedHosts"
+  | "managementCorsAllowedHosts"
+  | "statsdPrefix"
+>;
 
 export interface RunningBalancer {
   /** Bound `host:port` of each service that runs, keyed `inference`, `management`, `webAdminPanel`, `compatOpenai`. */
   readonly addresses: Readonly<Record<string, string>>;
-  close(): Promise<void>;
+  /**
+   * Stops accepting, answers buffered requests with 503 "balancer is shutting down", lets running
+   * ones finish within the grace period, then closes agents and clients cleanly.
+   */
+  close(options?: { gracePeriodMs?: number }): Promise<void>;
 }
 
 export interface StartBalancerOptions {
@@ -45,13 +109,22 @@ export interface StartBalancerOptions {
 const formatAddr = ({ host, port }: ServiceAddr) => `${host}:${port}`;
 
 /** Wires the balancer's shared state once and starts each service whose address is given. */
-export async function startBalancer({ config, logger }: StartBalancerOptions): Promise<RunningBalancer> {
+export async function startBalancer({
+  config: given,
+  logger,
+}: StartBalancerOptions): Promise<RunningBalancer> {
+  const config = { ...balancerSettingsDefaults, ...withoutUndefined(given) };
   const stateDatabase = await openStateDatabase(config.stateDatabase);
   const bufferListeners = new Set<() => void>();
   let registry: AgentRegistry | null = null;
   const pool = new SlotPool({
     maxBufferedRequests: config.maxBufferedRequests,
     bufferedRequestTimeoutMs: config.bufferedRequestTimeoutMs,
+    circuitBreaker: new CircuitBreaker({
+      failureThreshold: config.circuitBreakerFailures,
+      windowMs: config.circuitBreakerWindowMs,
+      cooldownMs: config.circuitBreakerCooldownMs,
+    }),
     onChange: () => {
       registry?.changed();
       for (const listener of bufferListeners) listener();
@@ -65,12 +138,29 @@ export async function startBalancer({ config, logger }: StartBalancerOptions): P
     },
     registry,
   );
+  const metrics = createBalancerMetrics({ prefix: config.statsdPrefix, pool });
+  const requestScope = new AsyncLocalStorage<string>();
+  const limits = {
+    maxPromptChars: config.maxPromptChars,
+    maxConversationMessages: config.maxConversationMessages,
+    maxEmbeddingDocuments: config.maxEmbeddingDocuments,
+  };
   const dispatcher = createDispatcher({
     pool,
     registry,
     itemTimeoutMs: config.inferenceItemTimeoutMs,
     logger,
+    metrics: metrics.dispatch,
+    limits,
+    currentRequestId: () => requestScope.getStore(),
   });
+  const inferenceApiKeys = createSecretMatcher(config.inferenceApiKeys);
+  const serveLimits = {
+    maxWebSocketPayload: config.maxWebSocketFrameBytes,
+    maxWebSocketConnections: config.maxWebSocketConnections,
+    requestTimeoutMs: config.requestTimeoutMs,
+    headersTimeoutMs: config.requestHeadersTimeoutMs,
+  };
 
   // Paddler adds the panel's own origin to the inference and management allow-lists; it is
   // filled in once the panel has bound its port (port 0 resolves only then).
@@ -84,13 +174,17 @@ export async function startBalancer({ config, logger }: StartBalancerOptions): P
         cluster,
         logger: logger.child({ service: "management" }),
         corsAllowedOrigins: () => [...config.managementCorsAllowedHosts, ...panelOrigins],
-        metricsPrefix: config.statsdPrefix,
+        metricsRegistry: metrics.registry,
         subscribeToBuffer: (listener) => {
           bufferListeners.add(listener);
           return () => bufferListeners.delete(listener);
         },
+        maxRequestBodyBytes: config.maxRequestBodyBytes,
+        managementToken: createSecretMatcher(config.managementToken === null ? [] : [config.managementToken]),
+        agentJoinSecret: createSecretMatcher(config.agentJoinSecret === null ? [] : [config.agentJoinSecret]),
       }),
       ...config.managementAddr,
+      ...serveLimits,
     });
     if (config.inferenceAddr) {
       served.inference = await serveApp({
@@ -100,8 +194,13 @@ export async function startBalancer({ config, logger }: StartBalancerOptions): P
           dispatcher,
           logger: logger.child({ service: "inference" }),
           corsAllowedOrigins: () => [...config.inferenceCorsAllowedHosts, ...panelOrigins],
+          limits,
+          maxRequestBodyBytes: config.maxRequestBodyBytes,
+          apiKeys: inferenceApiKeys,
+          requestScope,
         }),
         ...config.inferenceAddr,
+        ...serveLimits,
       });
     }
     if (config.compatOpenaiAddr) {
@@ -113,8 +212,12 @@ export async function startBalancer({ config, logger }: StartBalancerOptions): P
           logger: logger.child({ service: "openai" }),
           // Paddler reuses the inference allow-list for the OpenAI service.
           corsAllowedOrigins: () => [...config.inferenceCorsAllowedHosts, ...panelOrigins],
+          maxRequestBodyBytes: config.maxRequestBodyBytes,
+          apiKeys: inferenceApiKeys,
+          requestScope,
         }),
         ...config.compatOpenaiAddr,
+        ...serveLimits,
       });
     }
     if (config.webAdminPanelAddr) {
@@ -128,6 +231,7 @@ export async function startBalancer({ config, logger }: StartBalancerOptions): P
           logger: logger.child({ service: "web-admin-panel" }),
         }),
         ...config.webAdminPanelAddr,
+        ...serveLimits,
       });
       panelOrigins.push(`http://${served.webAdminPanel.address}`);
       // The configured name too (e.g. localhost), as the browser's origin uses what the user typed.
@@ -140,20 +244,71 @@ export async function startBalancer({ config, logger }: StartBalancerOptions): P
     throw error;
   }
 
+  const statsd = config.statsdAddr
+    ? startStatsdReporter({
+        ...config.statsdAddr,
+        prefix: config.statsdPrefix,
+        intervalMs: config.statsdReportingIntervalMs,
+        gauges: metrics.gauges,
+        logger: logger.child({ service: "statsd" }),
+      })
+    : null;
   const addresses = Object.fromEntries(
     Object.entries(served).map(([name, service]) => [name, service.address]),
   );
-  logger.info("balancer started", { addresses, stateDatabase: stateDatabase.url });
+  // Never the secrets themselves: only whether each is set.
+  logger.info("balancer started", {
+    addresses,
+    stateDatabase: stateDatabase.url,
+    inferenceAuthentication: inferenceApiKeys !== null,
+    managementAuthentication: config.managementToken !== null,
+    agentJoinSecret: config.agentJoinSecret !== null,
+  });
   let closing: Promise<void> | null = null;
   return {
     addresses,
-    close: () => {
+    close: ({ gracePeriodMs = config.shutdownGracePeriodMs } = {}) => {
       closing ??= (async () => {
-        pool.rejectAllWaiters(new ShuttingDownError());
-        await Promise.all(Object.values(served).map((service) => service.close()));
+        for (const service of Object.values(served)) service.stopAccepting();
+        pool.shutDown();
+        const running = pool.busySlots;
+        if (running > 0) {
+          logger.info("shutting down: letting running requests finish", { running, gracePeriodMs });
+          const finished = await waitUntilIdle(pool, bufferListeners, gracePeriodMs);
+          if (!finished)
+            logger.warn("grace period over; cutting off running requests", { running: pool.busySlots });
+        }
+        await statsd?.close();
+        await Promise.all(
+          Object.values(served).map((service) =>
+            service.close({ closeCode: 1001, reason: "balancer is shutting down" }),
+          ),
+        );
         await stateDatabase.close();
+        logger.info("balancer stopped");
       })();
       return closing;
     },
   };
+}
+
+/** Resolves true once no slot is busy, or false when the grace period runs out first. */
+function waitUntilIdle(pool: SlotPool, listeners: Set<() => void>, gracePeriodMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (idle: boolean) => {
+      listeners.delete(check);
+      clearTimeout(timer);
+      resolve(idle);
+    };
+    const check = () => {
+      if (pool.busySlots === 0) done(true);
+    };
+    const timer = setTimeout(() => done(false), gracePeriodMs);
+    listeners.add(check);
+    check();
+  });
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }

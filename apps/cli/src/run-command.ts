@@ -49,6 +49,7 @@ export async function runCommand({ argv, env }: RunCommandOptions): Promise<Comm
         logger: createLogger({ level: config.logLevel }),
         cacheDir: defaultCacheDir(env, homedir()),
         huggingFaceToken: env.HF_TOKEN || undefined,
+        shutdownGraceMs: config.shutdownGracePeriodMs,
       });
       return { kind: "running", close: () => agent.close() };
     }

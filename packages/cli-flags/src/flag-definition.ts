@@ -16,6 +16,8 @@ export interface FlagDefinition {
   required?: boolean;
   /** An environment variable read when the flag is absent. */
   env?: string;
+  /** For a repeatable flag: the environment variable holds several values split by this, e.g. `,`. */
+  envSeparator?: string;
   /** A one-letter alias, e.g. `h` for `--help`. */
   short?: string;
 }

@@ -71,7 +71,14 @@ export function readFlags(options: {
     }
     const fromEnv = flag.env === undefined ? undefined : options.env[flag.env];
     if (flag.env !== undefined && fromEnv !== undefined && fromEnv !== "") {
-      values[flag.name] = flag.repeatable ? [fromEnv] : fromEnv;
+      values[flag.name] = !flag.repeatable
+        ? fromEnv
+        : flag.envSeparator === undefined
+          ? [fromEnv]
+          : fromEnv
+              .split(flag.envSeparator)
+              .map((value) => value.trim())
+              .filter((value) => value !== "");
       sources[flag.name] = flag.env;
     } else if (flag.required) {
       throw new CliUsageError(`--${flag.name} is required; see --help`, { flag: `--${flag.name}` });

@@ -23,7 +23,7 @@ function notes(flag: FlagDefinition): string {
     parts.push("repeatable");
   }
   if (flag.env) {
-    parts.push(`env: ${flag.env}`);
+    parts.push(flag.envSeparator ? `env: ${flag.env}, '${flag.envSeparator}'-separated` : `env: ${flag.env}`);
   }
   return parts.length > 0 ? ` (${parts.join("; ")})` : "";
 }

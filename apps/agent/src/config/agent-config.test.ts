@@ -24,6 +24,8 @@ describe("parseAgentConfig", () => {
       slots: 4,
       threads: 4,
       logLevel: "info",
+      agentJoinSecret: null,
+      shutdownGracePeriodMs: 30_000,
     });
     expect(parseAgentConfig(required, {}, { availableCores: 1 }).threads).toBe(1);
     expect(parseAgentConfig(required, {}, { availableCores: 3 }).threads).toBe(1);
@@ -42,6 +44,9 @@ describe("parseAgentConfig", () => {
           "6",
           "--log-level",
           "warn",
+          "--agent-join-secret",
+          "s3cret",
+          "--shutdown-grace-period=500",
         ],
         { PADDLER_LOG_LEVEL: "debug" },
         { availableCores: 8 },
@@ -52,8 +57,11 @@ describe("parseAgentConfig", () => {
       slots: 16,
       threads: 6,
       logLevel: "warn",
+      agentJoinSecret: "s3cret",
+      shutdownGracePeriodMs: 500,
     });
     expect(parseAgentConfig(required, { PADDLER_LOG_LEVEL: "debug" }).logLevel).toBe("debug");
+    expect(parseAgentConfig(required, { PADDLER_AGENT_JOIN_SECRET: "e" }).agentJoinSecret).toBe("e");
   });
 
   it.each([

@@ -22,6 +22,10 @@ export interface AgentConfig {
   /** CPU threads for llama.cpp. */
   threads: number;
   logLevel: LogLevel;
+  /** Presented to the balancer on connect (its `--agent-join-secret`); null when not given. */
+  agentJoinSecret: string | null;
+  /** On SIGTERM, how long running requests may finish before the agent stops. */
+  shutdownGracePeriodMs: number;
 }
 
 /** Paddler's `paddler agent` flags, plus `--threads`; parsing, defaults and `--help` all come from here. */
@@ -44,6 +48,18 @@ export const agentFlags: readonly FlagDefinition[] = [
     valueName: "count",
     defaultDescription: "half the CPU cores, at least 1",
     description: "CPU threads for llama.cpp",
+  },
+  {
+    name: "agent-join-secret",
+    valueName: "secret",
+    env: "PADDLER_AGENT_JOIN_SECRET",
+    description: "Secret the balancer asks of agents (its --agent-join-secret)",
+  },
+  {
+    name: "shutdown-grace-period",
+    valueName: "ms",
+    default: "30000",
+    description: "On SIGTERM, how long running requests may finish before the agent stops",
   },
   {
     name: "log-level",
@@ -72,6 +88,8 @@ function agentFlagsSchema(defaultThreads: number) {
       slots: countSchema,
       threads: countSchema.optional(),
       "log-level": logLevelFlagSchema,
+      "agent-join-secret": z.string().min(1, { error: "a non-empty secret" }).optional(),
+      "shutdown-grace-period": integerFlagSchema({ min: 0 }),
     })
     .transform(
       (flags): AgentConfig => ({
@@ -80,6 +98,8 @@ function agentFlagsSchema(defaultThreads: number) {
         slots: flags.slots,
         threads: flags.threads ?? defaultThreads,
         logLevel: flags["log-level"],
+        agentJoinSecret: flags["agent-join-secret"] ?? null,
+        shutdownGracePeriodMs: flags["shutdown-grace-period"],
       }),
     );
 }

@@ -15,7 +15,7 @@ export type AgentReply =
   | { kind: "error"; envelope: ErrorEnvelope };
 
 export interface AgentRequestHandle {
-  /** The id the agent sees; the balancer's own, never a client's, so clients cannot collide. */
+  /** The id the agent sees; unique among this agent's requests in flight, so clients cannot collide. */
   readonly id: string;
   readonly replies: AsyncQueue<AgentReply>;
   /** Stops listening for this request's replies. */
@@ -87,8 +87,17 @@ export class AgentController {
     this.#connection.send(message);
   }
 
-  startRequest(request: AgentRequest): AgentRequestHandle {
-    const id = nanoid();
+  /**
+   * Sends a request to the agent under `preferredId` (so the client's request id shows in the
+   * agent's logs) unless that id is already in flight here, in which case a suffix keeps it unique.
+   */
+  startRequest(request: AgentRequest, preferredId?: string): AgentRequestHandle {
+    const id =
+      preferredId === undefined
+        ? nanoid()
+        : this.#requests.has(preferredId)
+          ? `${preferredId}.${nanoid(8)}`
+          : preferredId;
     const replies = new AsyncQueue<AgentReply>();
     this.#requests.set(id, replies);
     this.#connection.send({ Request: { id, request } });

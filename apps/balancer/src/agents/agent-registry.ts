@@ -38,6 +38,8 @@ export class AgentRegistry {
   remove(agent: AgentController): void {
     if (this.#agents.get(agent.id) !== agent) return;
     this.#agents.delete(agent.id);
+    // Leaving with requests still running is a failure of the agent (a crash, a network cut).
+    if (agent.inFlightRequests > 0) this.#pool.reportOutcome(agent.id, "failure");
     agent.disconnected();
     this.#pool.removeAgent(agent.id);
     this.changed();

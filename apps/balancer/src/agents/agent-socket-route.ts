@@ -8,7 +8,9 @@ import {
 } from "@paddler/protocol";
 import { Hono } from "hono";
 import type { ClusterState } from "../cluster/cluster-state.js";
+import { UnauthorizedError } from "../errors.js";
 import { startHeartbeat } from "../http/heartbeat.js";
+import type { SecretMatcher } from "../security/secret-matcher.js";
 import { AgentController } from "./agent-controller.js";
 import type { AgentRegistry } from "./agent-registry.js";
 
@@ -18,14 +20,23 @@ export interface AgentSocketRouteDeps {
   registry: AgentRegistry;
   cluster: () => ClusterState;
   logger: Logger;
+  /** Null lets any agent join (Paddler's behaviour). */
+  joinSecret?: SecretMatcher | null;
 }
 
+/** The header an agent presents its join secret in, on the WebSocket upgrade. */
+export const JOIN_SECRET_HEADER = "x-paddler-join-secret";
+
 /** `/api/v1/agent_socket/{agent_id}`: the agent's WebSocket (Paddler's protocol, §6). */
-export function agentSocketRoute({ registry, cluster, logger }: AgentSocketRouteDeps) {
+export function agentSocketRoute({ registry, cluster, logger, joinSecret = null }: AgentSocketRouteDeps) {
   return new Hono().get(
     "/:agentId",
     async (c, next) => {
       const agentId = c.req.param("agentId");
+      if (joinSecret !== null && !joinSecret(c.req.header(JOIN_SECRET_HEADER))) {
+        logger.warn("agent refused: missing or wrong join secret");
+        throw new UnauthorizedError();
+      }
       if (!agentIdPattern.test(agentId)) {
         return c.json(
           {

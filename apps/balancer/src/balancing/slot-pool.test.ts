@@ -5,6 +5,7 @@ import {
   ShuttingDownError,
   SlotWaitTimeoutError,
 } from "../errors.js";
+import { CircuitBreaker } from "./circuit-breaker.js";
 import { SlotPool } from "./slot-pool.js";
 
 function pool(overrides: Partial<ConstructorParameters<typeof SlotPool>[0]> = {}) {
@@ -89,5 +90,38 @@ describe("SlotPool", () => {
     slots.setAgentSlots("a", 1);
     lease.release();
     expect(slots.slotsProcessing("a")).toBe(0);
+  });
+
+  it("leaves an agent with an open circuit out, and tries it again after the cool-down", async () => {
+    vi.useFakeTimers();
+    const breaker = new CircuitBreaker({ failureThreshold: 2, windowMs: 10_000, cooldownMs: 500 });
+    const slots = pool({ circuitBreaker: breaker, now: () => Date.now(), bufferedRequestTimeoutMs: 5000 });
+    slots.setAgentSlots("flaky", 4);
+    slots.reportOutcome("flaky", "failure");
+    slots.reportOutcome("flaky", "failure");
+    const waiting = slots.acquire();
+    expect(slots.bufferedCount).toBe(1);
+    slots.setAgentSlots("healthy", 1);
+    const first = await waiting;
+    expect(first.agentId).toBe("healthy");
+    const trial = slots.acquire();
+    expect(slots.bufferedCount).toBe(1);
+    await vi.advanceTimersByTimeAsync(500);
+    await expect(trial).resolves.toMatchObject({ agentId: "flaky" });
+    // Half-open: only the one trial goes until it settles.
+    const next = slots.acquire();
+    expect(slots.bufferedCount).toBe(1);
+    slots.reportOutcome("flaky", "success");
+    first.release();
+    await expect(next).resolves.toBeDefined();
+  });
+
+  it("refuses everything with 503 once shut down, waiting requests included", async () => {
+    const slots = pool();
+    const waiting = slots.acquire();
+    slots.shutDown();
+    await expect(waiting).rejects.toBeInstanceOf(ShuttingDownError);
+    slots.setAgentSlots("a", 1);
+    await expect(slots.acquire()).rejects.toBeInstanceOf(ShuttingDownError);
   });
 });

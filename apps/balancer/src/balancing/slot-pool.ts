@@ -2,8 +2,10 @@ import {
   type BalancerError,
   BufferOverflowError,
   RequestAbortedError,
+  ShuttingDownError,
   SlotWaitTimeoutError,
 } from "../errors.js";
+import type { AgentOutcome, CircuitBreaker } from "./circuit-breaker.js";
 import { type AgentSlotCounts, pickLeastBusyAgent } from "./pick-least-busy-agent.js";
 
 /** A claimed slot on one agent. Release is idempotent. */
@@ -29,6 +31,9 @@ export interface SlotPoolOptions {
   bufferedRequestTimeoutMs: number;
   /** Called after any change to slot counts or the buffer, for live views and metrics. */
   onChange?: () => void;
+  /** Leaves agents whose requests keep failing out of dispatch for a while. */
+  circuitBreaker?: CircuitBreaker;
+  now?: () => number;
 }
 
 /**
@@ -40,9 +45,20 @@ export class SlotPool {
   readonly #agents = new Map<string, AgentSlots>();
   readonly #waiters: Waiter[] = [];
   readonly #options: SlotPoolOptions;
+  readonly #now: () => number;
+  readonly #wakeTimers = new Set<NodeJS.Timeout>();
+  #shuttingDown = false;
 
   constructor(options: SlotPoolOptions) {
     this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Slots held by running requests across all agents. */
+  get busySlots(): number {
+    let busy = 0;
+    for (const agent of this.#agents.values()) busy += agent.slotsProcessing;
+    return busy;
   }
 
   get bufferedCount(): number {
@@ -80,6 +96,7 @@ export class SlotPool {
   /** A free slot now, or a place in the buffer until one frees up. */
   acquire(signal?: AbortSignal): Promise<SlotLease> {
     if (signal?.aborted) return Promise.reject(new RequestAbortedError("request aborted"));
+    if (this.#shuttingDown) return Promise.reject(new ShuttingDownError());
     // Waiting requests go first: a newcomer only takes a slot directly when nobody is queued.
     if (this.#waiters.length === 0) {
       const lease = this.#tryLease();
@@ -111,6 +128,32 @@ export class SlotPool {
     });
   }
 
+  /**
+   * Records how a request on an agent ended, for the circuit breaker. When that leaves the agent
+   * out, the pool looks again once its cool-down is over, so waiting requests can take it.
+   */
+  reportOutcome(agentId: string, outcome: AgentOutcome): void {
+    const retryAt = this.#options.circuitBreaker?.record(agentId, outcome, this.#now());
+    if (retryAt === null || retryAt === undefined) return;
+    const timer = setTimeout(
+      () => {
+        this.#wakeTimers.delete(timer);
+        this.#changed();
+      },
+      Math.max(0, retryAt - this.#now()),
+    );
+    timer.unref();
+    this.#wakeTimers.add(timer);
+  }
+
+  /** No new leases from now on: every waiting and later request gets Paddler's 503 "balancer is shutting down". */
+  shutDown(): void {
+    this.#shuttingDown = true;
+    for (const timer of this.#wakeTimers) clearTimeout(timer);
+    this.#wakeTimers.clear();
+    this.rejectAllWaiters(new ShuttingDownError());
+  }
+
   /** Fails every waiting request at once, e.g. with Paddler's 503 "balancer is shutting down". */
   rejectAllWaiters(error: BalancerError): void {
     const waiters = this.#waiters.splice(0);
@@ -122,10 +165,17 @@ export class SlotPool {
   }
 
   #tryLease(): SlotLease | null {
-    const agentId = pickLeastBusyAgent(this.#agents.values());
+    if (this.#shuttingDown) return null;
+    const breaker = this.#options.circuitBreaker;
+    const now = this.#now();
+    const candidates = breaker
+      ? [...this.#agents.values()].filter((agent) => breaker.allows(agent.id, now))
+      : this.#agents.values();
+    const agentId = pickLeastBusyAgent(candidates);
     if (agentId === null) return null;
     const agent = this.#agents.get(agentId);
     if (!agent) return null;
+    breaker?.dispatched(agentId, now);
     agent.slotsProcessing += 1;
     let released = false;
     this.#changed();

@@ -2,7 +2,26 @@ import { CliUsageError, isHelpRequested } from "@paddler/cli-flags";
 import { describe, expect, it } from "vitest";
 import { type BalancerConfig, balancerFlags, balancerHelp, parseBalancerConfig } from "./balancer-config.js";
 
+const hardeningDefaults = {
+  inferenceApiKeys: [],
+  managementToken: null,
+  agentJoinSecret: null,
+  maxRequestBodyBytes: 10 * 1024 * 1024,
+  maxPromptChars: 1024 * 1024,
+  maxConversationMessages: 4096,
+  maxEmbeddingDocuments: 4096,
+  maxWebSocketFrameBytes: 50 * 1024 * 1024,
+  maxWebSocketConnections: 1024,
+  requestTimeoutMs: 30_000,
+  requestHeadersTimeoutMs: 10_000,
+  shutdownGracePeriodMs: 30_000,
+  circuitBreakerFailures: 5,
+  circuitBreakerWindowMs: 60_000,
+  circuitBreakerCooldownMs: 30_000,
+} satisfies Partial<BalancerConfig>;
+
 const defaults: BalancerConfig = {
+  ...hardeningDefaults,
   inferenceAddr: { host: "127.0.0.1", port: 8061 },
   managementAddr: { host: "127.0.0.1", port: 8060 },
   webAdminPanelAddr: null,
@@ -87,6 +106,7 @@ describe("parseBalancerConfig", () => {
       statsdPrefix: "lb_",
       statsdReportingIntervalMs: 500,
       logLevel: "debug",
+      ...hardeningDefaults,
     } satisfies BalancerConfig);
   });
 
@@ -180,5 +200,110 @@ describe("balancer --help", () => {
     expect(isHelpRequested(["-h"], balancerFlags)).toBe(true);
     expect(isHelpRequested(["--statsd-prefix=--help"], balancerFlags)).toBe(false);
     expect(isHelpRequested([], balancerFlags)).toBe(false);
+  });
+
+  describe("security and limits", () => {
+    const files: Record<string, string> = {
+      "/run/keys": "# inference keys\nk-one\n\n  k-two  \r\nk-one\n",
+      "/run/token": "mgmt-token\n",
+      "/run/two-lines": "a\nb\n",
+    };
+    const readFile = (path: string) => {
+      const text = files[path];
+      if (text === undefined) throw Object.assign(new Error("nope"), { code: "ENOENT" });
+      return text;
+    };
+
+    it("gathers inference keys from flags, the env and a file, without duplicates", () => {
+      const config = parseBalancerConfig(
+        [
+          "--inference-api-key",
+          "k-flag",
+          "--inference-api-key=k-one",
+          "--inference-api-keys-file",
+          "/run/keys",
+        ],
+        {},
+        { readFile },
+      );
+      expect(config.inferenceApiKeys).toEqual(["k-flag", "k-one", "k-two"]);
+      expect(parseBalancerConfig([], { PADDLER_INFERENCE_API_KEYS: "a,b , c" }).inferenceApiKeys).toEqual([
+        "a",
+        "b",
+        "c",
+      ]);
+    });
+
+    it("reads the management token and the join secret from a flag, the env or a file", () => {
+      expect(
+        parseBalancerConfig(["--management-token-file", "/run/token"], {}, { readFile }).managementToken,
+      ).toBe("mgmt-token");
+      expect(parseBalancerConfig([], { PADDLER_MANAGEMENT_TOKEN: "t" }).managementToken).toBe("t");
+      expect(parseBalancerConfig(["--agent-join-secret", "s"], {}).agentJoinSecret).toBe("s");
+      expect(parseBalancerConfig([], { PADDLER_AGENT_JOIN_SECRET: "e" }).agentJoinSecret).toBe("e");
+    });
+
+    it("names the flag, never the secret, when a secret file is wrong", () => {
+      const refuse = (argv: string[]) => {
+        try {
+          parseBalancerConfig(argv, {}, { readFile });
+        } catch (error) {
+          return (error as Error).message;
+        }
+        throw new Error("expected a usage error");
+      };
+      expect(refuse(["--inference-api-keys-file", "/missing"])).toBe(
+        "--inference-api-keys-file: cannot read '/missing' (ENOENT)",
+      );
+      expect(refuse(["--management-token-file", "/run/two-lines"])).toBe(
+        "--management-token-file: expected exactly one non-empty line in '/run/two-lines'",
+      );
+      expect(refuse(["--agent-join-secret", "x", "--agent-join-secret-file", "/run/token"])).toBe(
+        "--agent-join-secret and --agent-join-secret-file: give only one",
+      );
+    });
+
+    it("reads the limits, the grace period and the circuit breaker", () => {
+      const config = parseBalancerConfig(
+        [
+          "--max-request-body-size=1000",
+          "--max-prompt-length=10",
+          "--max-conversation-messages=2",
+          "--max-embedding-documents=3",
+          "--max-websocket-frame-size=4096",
+          "--max-websocket-connections=5",
+          "--request-timeout=2000",
+          "--request-headers-timeout=5000",
+          "--shutdown-grace-period=0",
+          "--circuit-breaker-failures=0",
+        ],
+        {},
+      );
+      expect(config).toMatchObject({
+        maxRequestBodyBytes: 1000,
+        maxPromptChars: 10,
+        maxConversationMessages: 2,
+        maxEmbeddingDocuments: 3,
+        maxWebSocketFrameBytes: 4096,
+        maxWebSocketConnections: 5,
+        requestTimeoutMs: 2000,
+        requestHeadersTimeoutMs: 2000,
+        shutdownGracePeriodMs: 0,
+        circuitBreakerFailures: 0,
+      });
+      expect(usageError(["--max-request-body-size", "0"]).message).toBe(
+        "--max-request-body-size: expected an integer ≥ 1, got '0'",
+      );
+    });
+
+    it("lists the new flags in --help", () => {
+      for (const flag of [
+        "--inference-api-key",
+        "--management-token",
+        "--agent-join-secret",
+        "--shutdown-grace-period",
+      ])
+        expect(balancerHelp).toContain(flag);
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import {
   type Addr,
   addrFlagSchema,
@@ -11,6 +12,7 @@ import {
 } from "@paddler/cli-flags";
 import { parseStateDatabaseUrl, StateDatabaseUrlError } from "@paddler/state-db";
 import { z } from "zod";
+import { resolveSecrets, type SecretFlags } from "./resolve-secrets.js";
 
 export interface BalancerConfig {
   /** Always set from the command line today; null is kept for embedders that run no inference service. */
@@ -28,6 +30,24 @@ export interface BalancerConfig {
   statsdPrefix: string;
   statsdReportingIntervalMs: number;
   logLevel: LogLevel;
+  /** Bearer keys accepted by the inference and OpenAI services; empty means no authentication (Paddler's default). */
+  inferenceApiKeys: string[];
+  /** Bearer token of the management service (and the panel); null means none. */
+  managementToken: string | null;
+  /** Secret every agent must present to join; null means any agent may join. */
+  agentJoinSecret: string | null;
+  maxRequestBodyBytes: number;
+  maxPromptChars: number;
+  maxConversationMessages: number;
+  maxEmbeddingDocuments: number;
+  maxWebSocketFrameBytes: number;
+  maxWebSocketConnections: number;
+  requestTimeoutMs: number;
+  requestHeadersTimeoutMs: number;
+  shutdownGracePeriodMs: number;
+  circuitBreakerFailures: number;
+  circuitBreakerWindowMs: number;
+  circuitBreakerCooldownMs: number;
 }
 
 /** Paddler's `paddler balancer` flags and defaults; parsing, defaults and `--help` all come from here. */
@@ -108,6 +128,113 @@ export const balancerFlags: readonly FlagDefinition[] = [
     description: "How often metrics are sent to StatsD",
   },
   {
+    name: "inference-api-key",
+    valueName: "key",
+    repeatable: true,
+    env: "PADDLER_INFERENCE_API_KEYS",
+    envSeparator: ",",
+    description: "Bearer key the inference and OpenAI services accept; none given means no authentication",
+  },
+  {
+    name: "inference-api-keys-file",
+    valueName: "path",
+    description: "File with one inference API key per line (added to --inference-api-key)",
+  },
+  {
+    name: "management-token",
+    valueName: "token",
+    env: "PADDLER_MANAGEMENT_TOKEN",
+    description: "Bearer token the management service and the admin panel require",
+  },
+  {
+    name: "management-token-file",
+    valueName: "path",
+    description: "File holding the management token",
+  },
+  {
+    name: "agent-join-secret",
+    valueName: "secret",
+    env: "PADDLER_AGENT_JOIN_SECRET",
+    description: "Secret agents must present to join (the agent's --agent-join-secret)",
+  },
+  {
+    name: "agent-join-secret-file",
+    valueName: "path",
+    description: "File holding the agent join secret",
+  },
+  {
+    name: "max-request-body-size",
+    valueName: "bytes",
+    default: String(10 * 1024 * 1024),
+    description: "Largest HTTP request body before 413",
+  },
+  {
+    name: "max-prompt-length",
+    valueName: "chars",
+    default: String(1024 * 1024),
+    description: "Most characters of text in one prompt or conversation before 400",
+  },
+  {
+    name: "max-conversation-messages",
+    valueName: "count",
+    default: "4096",
+    description: "Most messages in one conversation before 400",
+  },
+  {
+    name: "max-embedding-documents",
+    valueName: "count",
+    default: "4096",
+    description: "Most documents in one embedding batch before 400",
+  },
+  {
+    name: "max-websocket-frame-size",
+    valueName: "bytes",
+    default: String(50 * 1024 * 1024),
+    description: "Largest WebSocket frame; a bigger one closes the socket with 1009",
+  },
+  {
+    name: "max-websocket-connections",
+    valueName: "count",
+    default: "1024",
+    description: "Open WebSockets per service before new ones get 503",
+  },
+  {
+    name: "request-timeout",
+    valueName: "ms",
+    default: "30000",
+    description: "Time a client has to send a whole request (headers and body) before 408",
+  },
+  {
+    name: "request-headers-timeout",
+    valueName: "ms",
+    default: "10000",
+    description: "Time a client has to send the request headers before 408",
+  },
+  {
+    name: "shutdown-grace-period",
+    valueName: "ms",
+    default: "30000",
+    description: "On SIGTERM, how long running requests may finish before the balancer stops",
+  },
+  {
+    name: "circuit-breaker-failures",
+    valueName: "count",
+    default: "5",
+    description: "Consecutive failures that leave an agent out of dispatch for a cool-down; 0 disables",
+  },
+  {
+    name: "circuit-breaker-window",
+    valueName: "ms",
+    default: "60000",
+    description: "Failures further apart than this do not add up",
+  },
+  {
+    name: "circuit-breaker-cooldown",
+    valueName: "ms",
+    default: "30000",
+    description: "How long a failing agent is left out before one trial request",
+  },
+  {
     name: "log-level",
     valueName: "level",
     default: "info",
@@ -156,9 +283,32 @@ const balancerFlagsSchema = z
     "statsd-prefix": z.string(),
     "statsd-reporting-interval": integerFlagSchema({ min: 1 }),
     "log-level": logLevelFlagSchema,
+    "inference-api-key": z.array(z.string().min(1, { error: "a non-empty key" })),
+    "inference-api-keys-file": z.string().min(1).optional(),
+    "management-token": z.string().min(1, { error: "a non-empty token" }).optional(),
+    "management-token-file": z.string().min(1).optional(),
+    "agent-join-secret": z.string().min(1, { error: "a non-empty secret" }).optional(),
+    "agent-join-secret-file": z.string().min(1).optional(),
+    "max-request-body-size": integerFlagSchema({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+    "max-prompt-length": integerFlagSchema({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+    "max-conversation-messages": integerFlagSchema({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+    "max-embedding-documents": integerFlagSchema({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+    // ws keeps the limit in a 32-bit-safe integer; 2 GiB is beyond any sane frame.
+    "max-websocket-frame-size": integerFlagSchema({ min: 1, max: 2 ** 31 }),
+    "max-websocket-connections": integerFlagSchema({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+    "request-timeout": integerFlagSchema({ min: 1 }),
+    "request-headers-timeout": integerFlagSchema({ min: 1 }),
+    "shutdown-grace-period": timeoutMs,
+    "circuit-breaker-failures": integerFlagSchema({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+    "circuit-breaker-window": integerFlagSchema({ min: 1 }),
+    "circuit-breaker-cooldown": integerFlagSchema({ min: 1 }),
   })
   .transform(
-    (flags): BalancerConfig => ({
+    (
+      flags,
+    ): Omit<BalancerConfig, "inferenceApiKeys" | "managementToken" | "agentJoinSecret"> & {
+      secretFlags: SecretFlags;
+    } => ({
       inferenceAddr: flags["inference-addr"],
       managementAddr: flags["management-addr"],
       webAdminPanelAddr: flags["web-admin-panel-addr"],
@@ -173,17 +323,45 @@ const balancerFlagsSchema = z
       statsdPrefix: flags["statsd-prefix"],
       statsdReportingIntervalMs: flags["statsd-reporting-interval"],
       logLevel: flags["log-level"],
+      maxRequestBodyBytes: flags["max-request-body-size"],
+      maxPromptChars: flags["max-prompt-length"],
+      maxConversationMessages: flags["max-conversation-messages"],
+      maxEmbeddingDocuments: flags["max-embedding-documents"],
+      maxWebSocketFrameBytes: flags["max-websocket-frame-size"],
+      maxWebSocketConnections: flags["max-websocket-connections"],
+      requestTimeoutMs: flags["request-timeout"],
+      // Node requires the headers timeout to be no longer than the whole request's.
+      requestHeadersTimeoutMs: Math.min(flags["request-headers-timeout"], flags["request-timeout"]),
+      shutdownGracePeriodMs: flags["shutdown-grace-period"],
+      circuitBreakerFailures: flags["circuit-breaker-failures"],
+      circuitBreakerWindowMs: flags["circuit-breaker-window"],
+      circuitBreakerCooldownMs: flags["circuit-breaker-cooldown"],
+      secretFlags: {
+        inferenceApiKeys: flags["inference-api-key"],
+        inferenceApiKeysFile: flags["inference-api-keys-file"] ?? null,
+        managementToken: flags["management-token"] ?? null,
+        managementTokenFile: flags["management-token-file"] ?? null,
+        agentJoinSecret: flags["agent-join-secret"] ?? null,
+        agentJoinSecretFile: flags["agent-join-secret-file"] ?? null,
+      },
     }),
   );
 
 /**
- * Reads `paddler balancer` flags (and `PADDLER_LOG_LEVEL` from `env`). Throws `CliUsageError`
+ * Reads `paddler balancer` flags (and their `PADDLER_*` variables from `env`, and the secret
+ * files named by `--*-file` flags through `readFile`). Throws `CliUsageError`
  * naming the flag on any mistake. `--help` is accepted and ignored here: the caller prints
  * `balancerHelp` when `isHelpRequested(argv, balancerFlags)`.
  */
 export function parseBalancerConfig(
   argv: readonly string[],
   env: Record<string, string | undefined>,
+  options: { readFile?: (path: string) => string } = {},
 ): BalancerConfig {
-  return validateFlags(balancerFlagsSchema, readFlags({ argv, env, flags: balancerFlags }));
+  const { readFile = (path: string) => readFileSync(path, "utf8") } = options;
+  const { secretFlags, ...config } = validateFlags(
+    balancerFlagsSchema,
+    readFlags({ argv, env, flags: balancerFlags }),
+  );
+  return { ...config, ...resolveSecrets(secretFlags, readFile) };
 }

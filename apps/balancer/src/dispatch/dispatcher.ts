@@ -6,15 +6,21 @@ import {
   isTerminalGeneratedTokenResult,
   type ResponsePayload,
 } from "@paddler/protocol";
+import { nanoid } from "nanoid";
 import type { AgentController } from "../agents/agent-controller.js";
 import type { AgentRegistry } from "../agents/agent-registry.js";
 import type { SlotLease, SlotPool } from "../balancing/slot-pool.js";
 import {
   AgentConnectionClosedError,
   BalancerError,
+  BufferOverflowError,
   ItemTimeoutError,
   RequestAbortedError,
+  ShuttingDownError,
+  SlotWaitTimeoutError,
 } from "../errors.js";
+import { type DispatchMetrics, noDispatchMetrics, type RequestOutcome } from "../metrics/dispatch-metrics.js";
+import { checkRequestLimits, defaultRequestLimits, type RequestLimits } from "./request-limits.js";
 
 /** What a dispatched request yields: agent responses, or one terminal error in Paddler's in-band shape. */
 export type DispatchEvent =
@@ -26,6 +32,15 @@ export interface DispatcherOptions {
   registry: AgentRegistry;
   itemTimeoutMs: number;
   logger: Logger;
+  metrics?: DispatchMetrics;
+  limits?: RequestLimits;
+  /** The request id of the HTTP request being handled, when the caller does not pass one. */
+  currentRequestId?: () => string | undefined;
+}
+
+export interface DispatchOptions {
+  /** Follows the request into the logs and, as its agent request id, to the agent. */
+  requestId?: string;
 }
 
 /** How many times a request that got no output yet follows its agent's disappearance to another. */
@@ -35,6 +50,31 @@ function isTerminal(response: ResponsePayload): boolean {
   if (typeof response === "string") return true;
   if ("GeneratedToken" in response) return isTerminalGeneratedTokenResult(response.GeneratedToken);
   if ("Embedding" in response) return isTerminalEmbeddingResult(response.Embedding);
+  return true;
+}
+
+function rejectionOutcome(error: unknown): RequestOutcome {
+  if (error instanceof BufferOverflowError) return "buffer_overflow";
+  if (error instanceof SlotWaitTimeoutError) return "buffer_timeout";
+  if (error instanceof ShuttingDownError) return "shutting_down";
+  return "error";
+}
+
+/** Failures that speak of the agent's health (not of the request), for the circuit breaker. */
+function isAgentFault(response: ResponsePayload): boolean {
+  return (
+    typeof response === "object" &&
+    "GeneratedToken" in response &&
+    typeof response.GeneratedToken === "object" &&
+    "SamplerError" in response.GeneratedToken
+  );
+}
+
+function isSuccess(response: ResponsePayload): boolean {
+  if (typeof response !== "object") return false;
+  if ("GeneratedToken" in response)
+    return typeof response.GeneratedToken === "object" && "Done" in response.GeneratedToken;
+  if ("Embedding" in response) return response.Embedding === "Done";
   return true;
 }
 
@@ -49,7 +89,15 @@ function errorEvent(error: unknown): DispatchEvent {
  * enforces the item timeout. The lease is held until the agent's terminal reply (or, after a
  * cancel, until the agent confirms or an item timeout passes) so no agent runs more than its slots.
  */
-export function createDispatcher({ pool, registry, itemTimeoutMs, logger }: DispatcherOptions) {
+export function createDispatcher({
+  pool,
+  registry,
+  itemTimeoutMs,
+  logger,
+  metrics = noDispatchMetrics,
+  limits = defaultRequestLimits,
+  currentRequestId = () => undefined,
+}: DispatcherOptions) {
   async function drainThenRelease(
     agent: AgentController,
     handle: ReturnType<AgentController["startRequest"]>,
@@ -68,24 +116,49 @@ export function createDispatcher({ pool, registry, itemTimeoutMs, logger }: Disp
     }
   }
 
-  async function* dispatch(request: AgentRequest, signal: AbortSignal): AsyncGenerator<DispatchEvent> {
+  async function* run(
+    request: AgentRequest,
+    signal: AbortSignal,
+    requestId: string,
+  ): AsyncGenerator<DispatchEvent> {
+    const startedAt = performance.now();
+    const seconds = (from: number) => (performance.now() - from) / 1000;
+    const problem = checkRequestLimits(request, limits);
+    if (problem) {
+      metrics.finished(null, "invalid_request", seconds(startedAt));
+      yield {
+        kind: "error",
+        error: { code: 400, description: `Invalid request parameters: ${problem.field}: ${problem.reason}` },
+      };
+      return;
+    }
     for (let attempt = 0; ; attempt++) {
       let lease: SlotLease;
       try {
         lease = await pool.acquire(signal);
       } catch (error) {
-        if (error instanceof RequestAbortedError) return;
+        if (error instanceof RequestAbortedError) {
+          metrics.finished(null, "cancelled", seconds(startedAt));
+          return;
+        }
+        logger.debug("request refused before dispatch", { requestId, error });
+        metrics.finished(null, rejectionOutcome(error), seconds(startedAt));
         yield errorEvent(error);
         return;
       }
+      if (attempt === 0) metrics.bufferWait(seconds(startedAt));
       const agent = registry.get(lease.agentId);
       if (!agent) {
         lease.release();
         continue;
       }
-      const handle = agent.startRequest(request);
-      const log = logger.child({ agentId: agent.id, agentRequestId: handle.id });
+      const handle = agent.startRequest(request, attempt === 0 ? requestId : `${requestId}.${attempt}`);
+      const agentLabel = agent.name ?? agent.id;
+      const log = logger.child({ requestId, agentId: agent.id, agentRequestId: handle.id });
+      log.debug("dispatched", { attempt });
       let delivered = 0;
+      let lastItemAt = startedAt;
+      let outcome: RequestOutcome = "cancelled";
       // "running" until the request settles; a consumer that stops early leaves it running, and
       // the finally block then cancels it on the agent.
       let state: "running" | "finished" | "cancelled" | "redispatch" = "running";
@@ -98,8 +171,11 @@ export function createDispatcher({ pool, registry, itemTimeoutMs, logger }: Disp
           } else if (next.kind === "timeout") {
             log.warn("item timeout", { itemTimeoutMs });
             state = "cancelled";
+            outcome = "item_timeout";
+            pool.reportOutcome(agent.id, "failure");
             yield errorEvent(new ItemTimeoutError(itemTimeoutMs));
           } else if (next.kind === "closed") {
+            // A disconnect counts once for the circuit breaker, in the registry, not once per request.
             // Better than Paddler: nothing reached the client yet, so another agent can take it.
             if (
               delivered === 0 &&
@@ -110,18 +186,50 @@ export function createDispatcher({ pool, registry, itemTimeoutMs, logger }: Disp
               state = "redispatch";
             } else {
               state = "finished";
+              outcome = next.reason instanceof AgentConnectionClosedError ? "agent_disconnected" : "error";
               yield errorEvent(next.reason);
             }
           } else if (next.item.kind === "error") {
             state = "finished";
+            outcome = "agent_error";
+            if (next.item.envelope.error.code >= 500) pool.reportOutcome(agent.id, "failure");
             yield { kind: "error", error: next.item.envelope.error };
           } else {
+            const response = next.item.envelope.response;
+            const now = performance.now();
+            if (delivered === 0) metrics.firstToken(agentLabel, (now - startedAt) / 1000);
+            else metrics.betweenTokens(agentLabel, (now - lastItemAt) / 1000);
+            lastItemAt = now;
             delivered++;
-            if (isTerminal(next.item.envelope.response)) state = "finished";
-            yield { kind: "response", generatedBy: agent.name, response: next.item.envelope.response };
+            if (isTerminal(response)) {
+              state = "finished";
+              outcome = isSuccess(response) ? "completed" : "agent_error";
+              pool.reportOutcome(agent.id, isAgentFault(response) ? "failure" : "success");
+              if (
+                typeof response === "object" &&
+                "GeneratedToken" in response &&
+                typeof response.GeneratedToken === "object" &&
+                "Done" in response.GeneratedToken
+              ) {
+                const { usage } = response.GeneratedToken.Done;
+                metrics.tokens(agentLabel, {
+                  prompt: usage.prompt_tokens,
+                  generated:
+                    usage.content_tokens +
+                    usage.reasoning_tokens +
+                    usage.tool_call_tokens +
+                    usage.undeterminable_tokens,
+                });
+              }
+            }
+            yield { kind: "response", generatedBy: agent.name, response };
           }
         }
       } finally {
+        if (state !== "redispatch") {
+          metrics.finished(agentLabel, outcome, seconds(startedAt));
+          log.debug("request ended", { outcome, delivered });
+        }
         if (state === "running" || state === "cancelled") {
           void drainThenRelease(agent, handle, lease);
         } else {
@@ -131,6 +239,18 @@ export function createDispatcher({ pool, registry, itemTimeoutMs, logger }: Disp
       }
       if (state !== "redispatch") return;
     }
+  }
+
+  /**
+   * Runs a request; the request id is read at call time (from the options, else the HTTP request
+   * being handled), so it follows the request whenever the stream is consumed.
+   */
+  function dispatch(
+    request: AgentRequest,
+    signal: AbortSignal,
+    options: DispatchOptions = {},
+  ): AsyncGenerator<DispatchEvent> {
+    return run(request, signal, options.requestId ?? currentRequestId() ?? nanoid());
   }
 
   return { dispatch };

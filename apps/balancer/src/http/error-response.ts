@@ -22,6 +22,7 @@ export function errorResponse(error: unknown, c: Context, logger: Logger): Respo
     );
   }
   if (error instanceof BalancerError) {
+    if (error.status === 401) c.header("WWW-Authenticate", 'Bearer realm="paddler"');
     return c.json(
       { error: { code: error.code, message: error.message } },
       error.status as ContentfulStatusCode,

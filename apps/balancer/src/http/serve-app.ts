@@ -7,43 +7,99 @@ export interface ServedApp {
   /** `host:port` as bound (port 0 resolves to the real port). */
   readonly address: string;
   readonly port: number;
-  close(): Promise<void>;
+  /** Stops listening and drops idle keep-alive connections; requests in progress carry on. */
+  stopAccepting(): void;
+  /** Ends everything still open, WebSockets with `closeCode` (default: terminated). */
+  close(options?: { closeCode?: number; reason?: string }): Promise<void>;
 }
 
-export interface ServeAppOptions {
+export interface ServeLimits {
+  /** Largest WebSocket frame accepted (a bigger one closes the socket with 1009); Paddler allows 50 MiB. */
+  maxWebSocketPayload: number;
+  /** Open WebSockets on this service; an upgrade beyond it gets 503. */
+  maxWebSocketConnections: number;
+  /** Time a client has to send a whole request before 408 (node's `requestTimeout`). */
+  requestTimeoutMs: number;
+  /** Time a client has to send the request headers before 408 (node's `headersTimeout`). */
+  headersTimeoutMs: number;
+}
+
+export const defaultServeLimits: ServeLimits = {
+  maxWebSocketPayload: 50 * 1024 * 1024,
+  maxWebSocketConnections: 1024,
+  requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
+};
+
+export interface ServeAppOptions extends Partial<ServeLimits> {
   // biome-ignore lint/suspicious/noExplicitAny: Hono apps differ only in their env type parameters.
   app: Hono<any, any, any>;
   host: string;
   port: number;
-  /** Largest WebSocket frame accepted; Paddler allows 50 MiB. */
-  maxWebSocketPayload?: number;
 }
 
-export async function serveApp({
-  app,
-  host,
-  port,
-  maxWebSocketPayload = 50 * 1024 * 1024,
-}: ServeAppOptions): Promise<ServedApp> {
-  const websocketServer = new WebSocketServer({ noServer: true, maxPayload: maxWebSocketPayload });
+function isUpgrade(request: Request): boolean {
+  return request.headers.get("upgrade")?.toLowerCase() === "websocket";
+}
+
+export async function serveApp({ app, host, port, ...overrides }: ServeAppOptions): Promise<ServedApp> {
+  const limits = { ...defaultServeLimits, ...overrides };
+  const headersTimeout = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
+  const websocketServer = new WebSocketServer({ noServer: true, maxPayload: limits.maxWebSocketPayload });
+  const fetch: typeof app.fetch = (request, ...rest) =>
+    isUpgrade(request) && websocketServer.clients.size >= limits.maxWebSocketConnections
+      ? Response.json(
+          {
+            error: {
+              code: "too_many_connections",
+              message: `Too many open WebSockets on this service (limit ${limits.maxWebSocketConnections})`,
+            },
+          },
+          { status: 503, headers: { "Retry-After": "1" } },
+        )
+      : app.fetch(request, ...rest);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const created = serve(
-      { fetch: app.fetch, hostname: host, port, websocket: { server: websocketServer } },
+      {
+        fetch,
+        hostname: host,
+        port,
+        websocket: { server: websocketServer },
+        serverOptions: {
+          requestTimeout: limits.requestTimeoutMs,
+          headersTimeout,
+          // Node checks both timeouts on this period (30 s by default), which would let a stalled
+          // client hold its connection far past the limit.
+          connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersTimeout / 2))),
+        },
+      },
       () => resolve(created),
     );
     created.once("error", reject);
   });
   const bound = server.address() as AddressInfo;
   const boundHost = bound.family === "IPv6" ? `[${bound.address}]` : bound.address;
+  let closed: Promise<void> | null = null;
+  const stopListening = () => {
+    closed ??= new Promise<void>((resolve) => server.close(() => resolve()));
+    if ("closeIdleConnections" in server) server.closeIdleConnections();
+  };
   return {
     address: `${boundHost}:${bound.port}`,
     port: bound.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const client of websocketServer.clients) client.terminate();
-        websocketServer.close();
-        server.close(() => resolve());
-        if ("closeAllConnections" in server) server.closeAllConnections();
-      }),
+    stopAccepting: stopListening,
+    close: async ({ closeCode, reason } = {}) => {
+      stopListening();
+      for (const client of websocketServer.clients) {
+        if (closeCode === undefined) client.terminate();
+        else {
+          client.close(closeCode, reason);
+          setTimeout(() => client.terminate(), 1000).unref();
+        }
+      }
+      websocketServer.close();
+      if ("closeAllConnections" in server) server.closeAllConnections();
+      await closed;
+    },
   };
 }

@@ -1,3 +1,4 @@
+import type { AsyncLocalStorage } from "node:async_hooks";
 import type { Logger } from "@paddler/logger";
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -5,6 +6,10 @@ import type { AgentRegistry } from "../agents/agent-registry.js";
 import type { ClusterState } from "../cluster/cluster-state.js";
 import type { Dispatcher } from "../dispatch/dispatcher.js";
 import { corsFor } from "../http/cors-for.js";
+import { limitBody } from "../http/limit-body.js";
+import { requestIdMiddleware } from "../http/request-id.js";
+import { requireCredentials } from "../security/require-credentials.js";
+import type { SecretMatcher } from "../security/secret-matcher.js";
 import { OpenAIError } from "./openai-error.js";
 import { embeddingsGuard, tokenGenerationGuard } from "./require-mode.js";
 import { chatCompletionsRoute } from "./routes/chat-completions.js";
@@ -21,6 +26,11 @@ export interface OpenAIAppDeps {
   dispatcher: Dispatcher;
   logger: Logger;
   corsAllowedOrigins: () => readonly string[];
+  maxRequestBodyBytes: number;
+  /** The inference service's keys; null leaves the service open, as in Paddler. */
+  apiKeys: SecretMatcher | null;
+  /** Lets the dispatcher find the request id of the request it runs for. */
+  requestScope?: AsyncLocalStorage<string>;
 }
 
 /** The OpenAI-compatible service (`--compat-openai-addr`); every error is in OpenAI's shape. */
@@ -29,7 +39,10 @@ export function createOpenAIApp(deps: OpenAIAppDeps) {
   const requireTokenGeneration = tokenGenerationGuard(cluster);
   return (
     new Hono()
+      .use(requestIdMiddleware(deps.requestScope))
       .use(corsFor(deps.corsAllowedOrigins))
+      .use(requireCredentials({ matches: deps.apiKeys }))
+      .use(limitBody(deps.maxRequestBodyBytes))
       .get("/health", (c) => c.text("OK"))
       .route("/v1", chatCompletionsRoute({ dispatcher, requireTokenGeneration }))
       .route("/v1", completionsRoute({ dispatcher, requireTokenGeneration }))

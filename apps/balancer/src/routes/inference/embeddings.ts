@@ -6,15 +6,17 @@ import { splitEmbeddingBatch } from "../../balancing/split-embedding-batch.js";
 import type { ClusterState } from "../../cluster/cluster-state.js";
 import type { DispatchEvent, Dispatcher } from "../../dispatch/dispatcher.js";
 import { mergeAsyncIterables } from "../../dispatch/merge-async-iterables.js";
+import type { RequestLimits } from "../../dispatch/request-limits.js";
 import { EmbeddingsDisabledError } from "../../errors.js";
 import { ndjsonResponse } from "../../http/ndjson-response.js";
 import { parseJsonBody } from "../../http/parse-json-body.js";
-import { toClientMessage } from "./generation.js";
+import { enforceLimits, toClientMessage } from "./generation.js";
 
 export interface EmbeddingRoutesDeps {
   cluster: ClusterState;
   dispatcher: Dispatcher;
   registry: AgentRegistry;
+  limits: RequestLimits;
 }
 
 function isChunkDone(event: DispatchEvent): boolean {
@@ -27,11 +29,12 @@ function isChunkDone(event: DispatchEvent): boolean {
  * `generate_embedding_batch`: documents are split over agents and slots (Paddler's rule), chunks run
  * in parallel, per-chunk `Done` lines are dropped and one `Done` ends the stream.
  */
-export function embeddingRoutes({ cluster, dispatcher, registry }: EmbeddingRoutesDeps) {
+export function embeddingRoutes({ cluster, dispatcher, registry, limits }: EmbeddingRoutesDeps) {
   return new Hono().post("/generate_embedding_batch", async (c) => {
     const params = await parseJsonBody(c, generateEmbeddingBatchParamsSchema);
+    enforceLimits({ GenerateEmbeddingBatch: params }, limits);
     if (!cluster.desired.inference_parameters.enable_embeddings) throw new EmbeddingsDisabledError();
-    const requestId = nanoid();
+    const requestId = c.get("requestId") ?? nanoid();
     const abort = new AbortController();
     c.req.raw.signal.addEventListener("abort", () => abort.abort(), { once: true });
     const chunks = splitEmbeddingBatch(
@@ -40,10 +43,11 @@ export function embeddingRoutes({ cluster, dispatcher, registry }: EmbeddingRout
       cluster.desired.inference_parameters.embedding_batch_size,
     );
     async function* lines(): AsyncGenerator<InferenceClientMessage> {
-      const streams = chunks.map((input_batch) =>
+      const streams = chunks.map((input_batch, index) =>
         dispatcher.dispatch(
           { GenerateEmbeddingBatch: { input_batch, normalization_method: params.normalization_method } },
           abort.signal,
+          { requestId: chunks.length === 1 ? requestId : `${requestId}.c${index}` },
         ),
       );
       for await (const event of mergeAsyncIterables(streams)) {

@@ -104,7 +104,9 @@ export function inferenceSocketRoutes({ cluster, dispatcher, logger }: Inference
           inFlight.set(id, abort);
           void (async () => {
             try {
-              for await (const dispatchEvent of dispatcher.dispatch(request, abort.signal)) {
+              for await (const dispatchEvent of dispatcher.dispatch(request, abort.signal, {
+                requestId: id,
+              })) {
                 send(toClientMessage(dispatchEvent, id));
               }
             } catch (error) {

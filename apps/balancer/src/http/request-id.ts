@@ -1,0 +1,28 @@
+import type { AsyncLocalStorage } from "node:async_hooks";
+import type { MiddlewareHandler } from "hono";
+import { nanoid } from "nanoid";
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /** The id that follows this request through the logs, to the agent, and back in `X-Request-Id`. */
+    requestId: string;
+  }
+}
+
+const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Takes the client's `X-Request-Id` when it is a sane token (else a fresh nanoid), keeps it for the
+ * handlers, runs them inside `scope` so code that cannot be handed the id still finds it, and
+ * returns it in the response's `X-Request-Id`.
+ */
+export function requestIdMiddleware(scope?: AsyncLocalStorage<string>): MiddlewareHandler {
+  return async (c, next) => {
+    const incoming = c.req.header("x-request-id");
+    const requestId = incoming !== undefined && requestIdPattern.test(incoming) ? incoming : nanoid();
+    c.set("requestId", requestId);
+    c.header("X-Request-Id", requestId);
+    await (scope ? scope.run(requestId, next) : next());
+    if (!c.res.headers.has("X-Request-Id")) c.res.headers.set("X-Request-Id", requestId);
+  };
+}

@@ -29,6 +29,20 @@ export function errorResponse(error: unknown, c: Context, logger: Logger): Respo
     );
   }
   if (error instanceof HTTPException) return error.getResponse();
+  if (isClientGone(error, c)) {
+    // The client hung up (or was cut off for being too slow) mid-body: nobody is left to answer.
+    logger.debug("client went away before its request was read", { path: c.req.path });
+    return c.json({ error: { code: "client_closed", message: "Client closed the request" } }, 400);
+  }
   logger.error("unhandled error", { error, path: c.req.path });
   return c.json({ error: { code: "internal", message: "Internal server error" } }, 500);
+}
+
+function isClientGone(error: unknown, c: Context): boolean {
+  return (
+    c.req.raw.signal.aborted ||
+    (error instanceof Error &&
+      "code" in error &&
+      (error.code === "ECONNRESET" || error.code === "ERR_STREAM_PREMATURE_CLOSE"))
+  );
 }

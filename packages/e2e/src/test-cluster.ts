@@ -97,6 +97,7 @@ export async function startTestCluster(
         logger: logger.child({ service: "agent" }),
         cacheDir,
         agentId,
+        huggingFaceEndpoint: options.huggingFaceEndpoint ?? "http://127.0.0.1:9",
         shutdownGraceMs: 2000,
       });
       cluster.agents.push(agent);

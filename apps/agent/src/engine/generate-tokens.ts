@@ -1,4 +1,4 @@
-import type { GeneratedTokenResult, TokenUsage, Tool } from "@paddler/protocol";
+import { emptyTokenUsage, type GeneratedTokenResult, type TokenUsage, type Tool } from "@paddler/protocol";
 import type { LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
 import { describeCause } from "./engine-errors.js";
 import { looksLikeJsonToolCall, parseToolCalls } from "./parse-tool-calls.js";
@@ -41,14 +41,9 @@ const lastTokensForDetokenizer = 8;
 export async function* generateTokens(options: GenerateTokensOptions): AsyncGenerator<GeneratedTokenResult> {
   const { model, sequence, promptTokens, cachedTokens, maxTokens, sampling, grammar, signal } = options;
   const usage: TokenUsage = {
+    ...emptyTokenUsage(),
     prompt_tokens: promptTokens.length,
     cached_prompt_tokens: cachedTokens,
-    input_image_tokens: 0,
-    input_audio_tokens: 0,
-    content_tokens: 0,
-    reasoning_tokens: 0,
-    tool_call_tokens: 0,
-    undeterminable_tokens: 0,
   };
   if (maxTokens === 0) {
     yield { Done: { usage } };

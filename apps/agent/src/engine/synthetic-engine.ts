@@ -1,5 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { EmbeddingResult, GeneratedTokenResult, TokenUsage } from "@paddler/protocol";
+import {
+  type EmbeddingResult,
+  emptyTokenUsage,
+  type GeneratedTokenResult,
+  type TokenUsage,
+} from "@paddler/protocol";
 import type { EngineLoadOptions, InferenceEngine, InferenceEngineFactory } from "./inference-engine.js";
 import { createSlotPool } from "./slot-pool.js";
 
@@ -44,14 +49,9 @@ export function createSyntheticEngineFactory({
         try {
           const limit = maxTokens < 0 ? tokens.length : maxTokens;
           const usage: TokenUsage = {
+            ...emptyTokenUsage(),
             prompt_tokens: promptLength,
             cached_prompt_tokens: 0,
-            input_image_tokens: 0,
-            input_audio_tokens: 0,
-            content_tokens: 0,
-            reasoning_tokens: 0,
-            tool_call_tokens: 0,
-            undeterminable_tokens: 0,
           };
           const started = performance.now();
           for (let index = 0; index < limit; index++) {

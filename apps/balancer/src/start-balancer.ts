@@ -271,13 +271,22 @@ export async function startBalancer({
       closing ??= (async () => {
         for (const service of Object.values(served)) service.stopAccepting();
         pool.shutDown();
+        const deadline = Date.now() + gracePeriodMs;
         const running = pool.busySlots;
-        if (running > 0) {
+        if (running > 0)
           logger.info("shutting down: letting running requests finish", { running, gracePeriodMs });
-          const finished = await waitUntilIdle(pool, bufferListeners, gracePeriodMs);
-          if (!finished)
-            logger.warn("grace period over; cutting off running requests", { running: pool.busySlots });
-        }
+        // Slots free at the agent's last reply; the client's response ends just after it.
+        const finished =
+          (await waitUntilIdle(pool, bufferListeners, gracePeriodMs)) &&
+          (
+            await Promise.all(
+              [served.inference, served.compatOpenai].map(
+                (service) => service?.whenNoRequests(Math.max(0, deadline - Date.now())) ?? true,
+              ),
+            )
+          ).every(Boolean);
+        if (!finished)
+          logger.warn("grace period over; cutting off running requests", { running: pool.busySlots });
         await statsd?.close();
         await Promise.all(
           Object.values(served).map((service) =>

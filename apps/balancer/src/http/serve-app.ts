@@ -9,6 +9,8 @@ export interface ServedApp {
   readonly port: number;
   /** Stops listening and drops idle keep-alive connections; requests in progress carry on. */
   stopAccepting(): void;
+  /** Resolves true once no HTTP response is in progress, or false at the deadline. */
+  whenNoRequests(timeoutMs: number): Promise<boolean>;
   /** Ends everything still open, WebSockets with `closeCode` (default: terminated). */
   close(options?: { closeCode?: number; reason?: string }): Promise<void>;
 }
@@ -46,18 +48,30 @@ export async function serveApp({ app, host, port, ...overrides }: ServeAppOption
   const limits = { ...defaultServeLimits, ...overrides };
   const headersTimeout = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
   const websocketServer = new WebSocketServer({ noServer: true, maxPayload: limits.maxWebSocketPayload });
-  const fetch: typeof app.fetch = (request, ...rest) =>
-    isUpgrade(request) && websocketServer.clients.size >= limits.maxWebSocketConnections
-      ? Response.json(
-          {
-            error: {
-              code: "too_many_connections",
-              message: `Too many open WebSockets on this service (limit ${limits.maxWebSocketConnections})`,
+  let stopping = false;
+  const fetch: typeof app.fetch = async (request, ...rest) => {
+    const response =
+      isUpgrade(request) && websocketServer.clients.size >= limits.maxWebSocketConnections
+        ? Response.json(
+            {
+              error: {
+                code: "too_many_connections",
+                message: `Too many open WebSockets on this service (limit ${limits.maxWebSocketConnections})`,
+              },
             },
-          },
-          { status: 503, headers: { "Retry-After": "1" } },
-        )
-      : app.fetch(request, ...rest);
+            { status: 503, headers: { "Retry-After": "1" } },
+          )
+        : await app.fetch(request, ...rest);
+    // Once stopping, no connection is kept alive for another request.
+    if (stopping && !isUpgrade(request)) {
+      try {
+        response.headers.set("Connection", "close");
+      } catch {
+        // Immutable headers (a fetched response): the final close ends that connection.
+      }
+    }
+    return response;
+  };
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const created = serve(
       {
@@ -77,10 +91,20 @@ export async function serveApp({ app, host, port, ...overrides }: ServeAppOption
     );
     created.once("error", reject);
   });
+  let activeRequests = 0;
+  const requestListeners = new Set<() => void>();
+  server.on("request", (_request, response) => {
+    activeRequests++;
+    response.once("close", () => {
+      activeRequests--;
+      for (const listener of requestListeners) listener();
+    });
+  });
   const bound = server.address() as AddressInfo;
   const boundHost = bound.family === "IPv6" ? `[${bound.address}]` : bound.address;
   let closed: Promise<void> | null = null;
   const stopListening = () => {
+    stopping = true;
     closed ??= new Promise<void>((resolve) => server.close(() => resolve()));
     if ("closeIdleConnections" in server) server.closeIdleConnections();
   };
@@ -88,6 +112,20 @@ export async function serveApp({ app, host, port, ...overrides }: ServeAppOption
     address: `${boundHost}:${bound.port}`,
     port: bound.port,
     stopAccepting: stopListening,
+    whenNoRequests: (timeoutMs) =>
+      new Promise<boolean>((resolve) => {
+        const done = (idle: boolean) => {
+          requestListeners.delete(check);
+          clearTimeout(timer);
+          resolve(idle);
+        };
+        const check = () => {
+          if (activeRequests === 0) done(true);
+        };
+        const timer = setTimeout(() => done(false), timeoutMs);
+        requestListeners.add(check);
+        check();
+      }),
     close: async ({ closeCode, reason } = {}) => {
       stopListening();
       for (const client of websocketServer.clients) {

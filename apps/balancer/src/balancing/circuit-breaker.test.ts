@@ -60,4 +60,12 @@ describe("CircuitBreaker", () => {
     expect(failTimes(breaker, 100, 0)).toBeNull();
     expect(breaker.allows("a", 101)).toBe(true);
   });
+
+  it("a trial that never reports (cancelled) stops blocking after another cool-down", () => {
+    const breaker = new CircuitBreaker(options);
+    failTimes(breaker, 3, 0);
+    breaker.dispatched("a", 6000);
+    expect(breaker.allows("a", 10_999)).toBe(false);
+    expect(breaker.allows("a", 11_000)).toBe(true);
+  });
 });

@@ -17,6 +17,8 @@ interface AgentCircuit {
   openedAt: number | null;
   /** Half-open: a trial request is out and nothing else may go until it settles. */
   trialInFlight: boolean;
+  /** A trial whose outcome never comes (the client cancelled it) stops blocking after a cool-down. */
+  trialStartedAt: number;
 }
 
 export type CircuitState = "closed" | "open" | "half-open";
@@ -46,13 +48,17 @@ export class CircuitBreaker {
     const state = this.state(agentId, now);
     if (state === "closed") return true;
     if (state === "open") return false;
-    return !this.#circuits.get(agentId)?.trialInFlight;
+    const circuit = this.#circuits.get(agentId);
+    return !circuit?.trialInFlight || now - circuit.trialStartedAt >= this.#options.cooldownMs;
   }
 
   /** Call when a request is handed to the agent; in half-open it becomes the one trial. */
   dispatched(agentId: string, now: number): void {
     const circuit = this.#circuits.get(agentId);
-    if (circuit && this.state(agentId, now) === "half-open") circuit.trialInFlight = true;
+    if (circuit && this.state(agentId, now) === "half-open") {
+      circuit.trialInFlight = true;
+      circuit.trialStartedAt = now;
+    }
   }
 
   /** Records how a request ended. Returns when the agent may next be tried, if this opened the circuit. */
@@ -67,6 +73,7 @@ export class CircuitBreaker {
       lastFailureAt: now,
       openedAt: null,
       trialInFlight: false,
+      trialStartedAt: 0,
     };
     this.#circuits.set(agentId, circuit);
     if (circuit.trialInFlight || (circuit.openedAt !== null && this.state(agentId, now) === "half-open")) {

@@ -57,7 +57,7 @@ export interface BalancerSettings {
   circuitBreakerCooldownMs?: number;
 }
 
-/** The defaults of the optional settings, matching the CLI's. */
+/** The defaults of the optional settings, matching the CLI's except where noted. */
 export const balancerSettingsDefaults = {
   statsdAddr: null,
   statsdReportingIntervalMs: 10_000,
@@ -70,7 +70,8 @@ export const balancerSettingsDefaults = {
   maxWebSocketConnections: defaultServeLimits.maxWebSocketConnections,
   requestTimeoutMs: defaultServeLimits.requestTimeoutMs,
   requestHeadersTimeoutMs: defaultServeLimits.headersTimeoutMs,
-  shutdownGracePeriodMs: 30_000,
+  // Embedders and tests close at once, as before; the CLI's --shutdown-grace-period defaults to 30 s.
+  shutdownGracePeriodMs: 0,
   circuitBreakerFailures: 5,
   circuitBreakerWindowMs: 60_000,
   circuitBreakerCooldownMs: 30_000,

@@ -2,6 +2,7 @@ import { createSocket } from "node:dgram";
 import type { AddressInfo } from "node:net";
 import { silentLogger } from "@paddler/logger";
 import { describe, expect, it } from "vitest";
+import { startBalancer } from "../start-balancer.js";
 import { startStatsdReporter, statsdLines } from "./statsd-reporter.js";
 
 describe("StatsD reporter", () => {
@@ -35,5 +36,38 @@ describe("StatsD reporter", () => {
     server.close();
     expect(received[0]).toBe("p.slots_processing:0|g\np.slots_total:2|g\np.requests_buffered:3|g");
     expect(received[1]).toContain("p.slots_processing:1|g");
+  });
+
+  it("is started by the balancer from --statsd-addr, with the prefix and interval", async () => {
+    const server = createSocket("udp4");
+    await new Promise<void>((resolve) => server.bind(0, "127.0.0.1", resolve));
+    const packet = new Promise<string>((resolve) =>
+      server.once("message", (message) => resolve(message.toString())),
+    );
+    const local = { host: "127.0.0.1", port: 0 };
+    const balancer = await startBalancer({
+      logger: silentLogger(),
+      config: {
+        inferenceAddr: local,
+        managementAddr: local,
+        webAdminPanelAddr: null,
+        compatOpenaiAddr: null,
+        stateDatabase: "memory://",
+        maxBufferedRequests: 30,
+        bufferedRequestTimeoutMs: 1000,
+        inferenceItemTimeoutMs: 1000,
+        inferenceCorsAllowedHosts: [],
+        managementCorsAllowedHosts: [],
+        statsdPrefix: "lb.",
+        statsdAddr: { host: "127.0.0.1", port: (server.address() as AddressInfo).port },
+        statsdReportingIntervalMs: 20,
+      },
+    });
+    try {
+      expect(await packet).toBe("lb.slots_processing:0|g\nlb.slots_total:0|g\nlb.requests_buffered:0|g");
+    } finally {
+      await balancer.close();
+      server.close();
+    }
   });
 });

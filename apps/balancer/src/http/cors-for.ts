@@ -9,7 +9,9 @@ export function corsFor(allowedOrigins: () => readonly string[]) {
   return cors({
     origin: (origin) => (allowedOrigins().some((allowed) => normalize(allowed) === origin) ? origin : null),
     allowMethods: ["DELETE", "GET", "POST", "PUT", "OPTIONS"],
-    allowHeaders: ["Accept", "Authorization", "Content-Type"],
+    // Paddler's three headers, plus the request id a browser client may send and read back.
+    allowHeaders: ["Accept", "Authorization", "Content-Type", "X-Request-Id"],
+    exposeHeaders: ["X-Request-Id"],
     maxAge: 3600,
   });
 }

@@ -261,5 +261,7 @@ describe("CORS allow-lists", () => {
     });
     expect(response.status).toBe(401);
     expect(response.headers.get("access-control-allow-origin")).toBe("http://app.example");
+    expect(response.headers.get("access-control-expose-headers")).toBe("X-Request-Id");
+    expect(response.headers.get("x-request-id")).toBeTruthy();
   });
 });

@@ -1,11 +1,6 @@
 import { upgradeWebSocket } from "@hono/node-server";
 import type { Logger } from "@paddler/logger";
-import {
-  agentToBalancerMessageSchema,
-  type BalancerToAgentMessage,
-  formatZodError,
-  PADDLER_PROTOCOL_VERSION,
-} from "@paddler/protocol";
+import { type BalancerToAgentMessage, PADDLER_PROTOCOL_VERSION } from "@paddler/protocol";
 import { Hono } from "hono";
 import type { ClusterState } from "../cluster/cluster-state.js";
 import { UnauthorizedError } from "../errors.js";
@@ -13,6 +8,7 @@ import { startHeartbeat } from "../http/heartbeat.js";
 import type { SecretMatcher } from "../security/secret-matcher.js";
 import { AgentController } from "./agent-controller.js";
 import type { AgentRegistry } from "./agent-registry.js";
+import { parseAgentFrame } from "./parse-agent-frame.js";
 
 const agentIdPattern = /^[A-Za-z0-9_-]{1,128}$/;
 
@@ -71,22 +67,13 @@ export function agentSocketRoute({ registry, cluster, logger, joinSecret = null 
           stopHeartbeat = startHeartbeat(ws.raw);
         },
         onMessage(event, ws) {
-          let json: unknown;
-          try {
-            json = JSON.parse(String(event.data));
-          } catch {
-            log.warn("agent sent a frame that is not JSON; closing");
-            ws.close(1007, "frame is not JSON");
+          const parsed = parseAgentFrame(String(event.data));
+          if (!parsed.ok) {
+            log.warn("agent sent an invalid frame; closing", { reason: parsed.reason });
+            ws.close(1007, parsed.reason.slice(0, 120));
             return;
           }
-          const parsed = agentToBalancerMessageSchema.safeParse(json);
-          if (!parsed.success) {
-            const reason = formatZodError(parsed.error);
-            log.warn("agent sent an invalid frame; closing", { reason });
-            ws.close(1007, `invalid frame: ${reason}`.slice(0, 120));
-            return;
-          }
-          const message = parsed.data;
+          const message = parsed.message;
           if ("Notification" in message) {
             const notification = message.Notification;
             if (notification === "DeregisterAgent") {

@@ -28,7 +28,7 @@ beforeAll(async () => {
       inferenceAddr: local,
       managementAddr: local,
       webAdminPanelAddr: null,
-      compatOpenaiAddr: null,
+      compatOpenaiAddr: local,
       stateDatabase: "memory://",
       maxBufferedRequests: 1,
       bufferedRequestTimeoutMs: 20_000,
@@ -147,6 +147,21 @@ describe("request ids", () => {
       balancerLines.some((line) => line.requestId === "trace-1234" && line.agentRequestId === "trace-1234"),
     ).toBe(true);
     await waitUntil(() => agentLines.some((line) => line.requestId === "trace-1234"));
+  });
+
+  it("follows an OpenAI request too, though its routes are never handed the id", async () => {
+    const response = await fetch(`http://${balancer.addresses.compatOpenai}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Request-Id": "openai-trace-7" },
+      body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "Hi" }], max_tokens: 3 }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-request-id")).toBe("openai-trace-7");
+    await response.json();
+    expect(
+      balancerLines.some((line) => line.requestId === "openai-trace-7" && line.msg === "dispatched"),
+    ).toBe(true);
+    await waitUntil(() => agentLines.some((line) => line.requestId === "openai-trace-7"));
   });
 
   it("replaces an unusable X-Request-Id with its own, and sets one on every answer, errors included", async () => {

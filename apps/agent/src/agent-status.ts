@@ -47,12 +47,15 @@ export class AgentStatus {
     for (const listener of this.#listeners) listener();
   }
 
-  setIssues(issues: AgentIssue[]): void {
-    this.update({ issues });
-  }
-
-  setApplicationStatus(status: AgentStateApplicationStatus): void {
-    this.update({ state_application_status: status });
+  /**
+   * Records how many requests run without an immediate report: the balancer keeps its own count
+   * and ignores this one (as Paddler does), so it rides on the next periodic update instead of
+   * costing a frame for every request that starts or ends.
+   */
+  setSlotsProcessing(slotsProcessing: number): void {
+    if (this.#fields.slots_processing === slotsProcessing) return;
+    this.#fields = { ...this.#fields, slots_processing: slotsProcessing };
+    this.#version++;
   }
 
   subscribe(listener: () => void): () => void {

@@ -74,7 +74,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
     engine: () => reconciler.engine,
     chatTemplateOverride: () => reconciler.desiredState?.chat_template_override ?? null,
     send: (message) => connection?.send(message),
-    onSlotsProcessingChanged: () => status.update({ slots_processing: runner.running }),
+    onSlotsProcessingChanged: () => status.setSlotsProcessing(runner.running),
     logger: log,
   });
   const { host, port } = config.managementAddr;

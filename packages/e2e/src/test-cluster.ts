@@ -54,6 +54,8 @@ export async function startTestCluster(
     balancer?: Partial<BalancerSettings>;
     agents?: { slots: number; name?: string }[];
     desiredState?: BalancerDesiredState | null;
+    /** Where agents fetch HuggingFace models (a local server in tests; never the internet). */
+    huggingFaceEndpoint?: string;
   } = {},
 ): Promise<TestCluster> {
   const logger = createLogger({ level: logLevel });

@@ -4,6 +4,8 @@ import { runCommand } from "./run-command.js";
 
 const EXIT_USAGE = 2;
 const EXIT_FAILURE = 1;
+/** Longer than the default 30 s drain, so a graceful shutdown always gets its full grace period. */
+const SHUTDOWN_WATCHDOG_MS = 45_000;
 
 async function main(): Promise<void> {
   let outcome: Awaited<ReturnType<typeof runCommand>>;
@@ -27,6 +29,12 @@ async function main(): Promise<void> {
       process.exit(128 + (signal === "SIGINT" ? 2 : 15));
     }
     stopping = true;
+    // A shutdown that hangs (a stuck native dispose, a peer that never closes) must not keep the
+    // process alive forever: past the drain budget, exit anyway and say so.
+    setTimeout(() => {
+      process.stderr.write(`paddler: shutdown did not finish in ${SHUTDOWN_WATCHDOG_MS / 1000} s; exiting\n`);
+      process.exit(EXIT_FAILURE);
+    }, SHUTDOWN_WATCHDOG_MS).unref();
     close().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -1,8 +1,4 @@
-import type {
-  AgentIssue,
-  AgentStateApplicationStatus,
-  SlotAggregatedStatusSnapshot,
-} from "@paddler/protocol";
+import type { SlotAggregatedStatusSnapshot } from "@paddler/protocol";
 
 type StatusFields = Omit<SlotAggregatedStatusSnapshot, "version">;
 

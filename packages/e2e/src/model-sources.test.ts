@@ -70,7 +70,10 @@ describe("model sources through a real agent", () => {
     );
     // Progress is reported while the server holds the download half-way.
     await waitUntil(async () => (await agent())?.download_total === model.length);
-    expect(await agent()).toMatchObject({ download_filename: "stories260K.gguf", download_indeterminate: false });
+    expect(await agent()).toMatchObject({
+      download_filename: "stories260K.gguf",
+      download_indeterminate: false,
+    });
     served.releaseDrop();
     await waitUntil(async () => JSON.stringify((await agent())?.issues).includes("DownloadInterrupted"));
     await waitUntil(async () => (await agent())?.slots_total === 1 && (await agent())?.issues.length === 0);

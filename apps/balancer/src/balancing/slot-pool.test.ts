@@ -36,7 +36,12 @@ describe("SlotPool", () => {
     slots.setAgentSlots("a", 1);
     const first = await slots.acquire();
     const order: number[] = [];
-    const waiting = [1, 2, 3].map((n) => slots.acquire().then((lease) => (order.push(n), lease)));
+    const waiting = [1, 2, 3].map((n) =>
+      slots.acquire().then((lease) => {
+        order.push(n);
+        return lease;
+      }),
+    );
     first.release();
     (await waiting[0])?.release();
     (await waiting[1])?.release();

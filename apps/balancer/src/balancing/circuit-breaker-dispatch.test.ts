@@ -38,27 +38,31 @@ async function generate(inferenceUrl: string): Promise<InferenceClientMessage | 
 const by = (message: InferenceClientMessage | undefined) =>
   message && "Response" in message ? message.Response.generated_by : null;
 
+async function startWithBreaker(circuitBreakerCooldownMs = 300): Promise<RunningBalancer> {
+  return startBalancer({
+    logger: silentLogger(),
+    config: {
+      inferenceAddr: local,
+      managementAddr: local,
+      webAdminPanelAddr: null,
+      compatOpenaiAddr: null,
+      stateDatabase: "memory://",
+      maxBufferedRequests: 10,
+      bufferedRequestTimeoutMs: 5000,
+      inferenceItemTimeoutMs: 5000,
+      inferenceCorsAllowedHosts: [],
+      managementCorsAllowedHosts: [],
+      statsdPrefix: "paddler_",
+      circuitBreakerFailures: 2,
+      circuitBreakerWindowMs: 60_000,
+      circuitBreakerCooldownMs,
+    },
+  });
+}
+
 describe("circuit breaker in dispatch", () => {
   it("leaves an agent whose requests keep failing out for the cool-down, then tries it once again", async () => {
-    balancer = await startBalancer({
-      logger: silentLogger(),
-      config: {
-        inferenceAddr: local,
-        managementAddr: local,
-        webAdminPanelAddr: null,
-        compatOpenaiAddr: null,
-        stateDatabase: "memory://",
-        maxBufferedRequests: 10,
-        bufferedRequestTimeoutMs: 5000,
-        inferenceItemTimeoutMs: 5000,
-        inferenceCorsAllowedHosts: [],
-        managementCorsAllowedHosts: [],
-        statsdPrefix: "paddler_",
-        circuitBreakerFailures: 2,
-        circuitBreakerWindowMs: 60_000,
-        circuitBreakerCooldownMs: 300,
-      },
-    });
+    balancer = await startWithBreaker();
     const managementAddress = balancer.addresses.management ?? "";
     const inferenceUrl = `http://${balancer.addresses.inference}`;
     let brokenRequests = 0;
@@ -120,5 +124,41 @@ describe("circuit breaker in dispatch", () => {
     expect(trial).toBe("broken");
     expect(brokenRequests).toBe(3);
     expect(by(await generate(inferenceUrl))).toBe("healthy");
+  });
+
+  it("does not count requests too long for a slot against the agent", async () => {
+    // A cool-down far past the buffer timeout: an open circuit would turn the next request into a 504.
+    balancer = await startWithBreaker(60_000);
+    const managementAddress = balancer.addresses.management ?? "";
+    const inferenceUrl = `http://${balancer.addresses.inference}`;
+    agents.push(
+      await connectScriptedAgent({
+        managementAddress,
+        id: "strict",
+        name: "strict",
+        slots: 1,
+        onRequest: (agent, request) =>
+          agent.send({
+            Response: {
+              generated_by: null,
+              request_id: request.id,
+              response: {
+                GeneratedToken: { SamplerError: "Context exhausted: this slot holds at most 8 tokens" },
+              },
+            },
+          }),
+      }),
+    );
+    for (let i = 0; i < 100; i++) {
+      const { agents: connected } = (await (
+        await fetch(`http://${managementAddress}/api/v1/agents`)
+      ).json()) as {
+        agents: unknown[];
+      };
+      if (connected.length === 1) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // Far past the two failures that would open the circuit: every request still reaches the agent.
+    for (let i = 0; i < 5; i++) expect(by(await generate(inferenceUrl))).toBe("strict");
   });
 });

@@ -60,13 +60,17 @@ function rejectionOutcome(error: unknown): RequestOutcome {
   return "error";
 }
 
+/** SamplerErrors a request brings on itself (too long for the slot), which say nothing of the agent. */
+const requestCausedSamplerErrors = /^(Context exhausted|Prompt of \d+ tokens does not fit)/;
+
 /** Failures that speak of the agent's health (not of the request), for the circuit breaker. */
 function isAgentFault(response: ResponsePayload): boolean {
   return (
     typeof response === "object" &&
     "GeneratedToken" in response &&
     typeof response.GeneratedToken === "object" &&
-    "SamplerError" in response.GeneratedToken
+    "SamplerError" in response.GeneratedToken &&
+    !requestCausedSamplerErrors.test(response.GeneratedToken.SamplerError)
   );
 }
 

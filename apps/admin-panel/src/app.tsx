@@ -1,4 +1,9 @@
 import { Link, Route, Switch, useLocation } from "wouter";
+import { useAuth, useCredentialStore } from "./auth/auth-context.js";
+import { checkManagementToken } from "./auth/check-access.js";
+import { SignInForm } from "./auth/sign-in-form.js";
+import { serviceUrl } from "./config/panel-config.js";
+import { usePanel } from "./config/panel-context.js";
 import { MetricsSampler } from "./live/metrics-sampler.js";
 import { DashboardPage } from "./pages/dashboard-page.js";
 import { ModelPage } from "./pages/model-page.js";
@@ -11,9 +16,17 @@ const navigation = [
   ["/prompt", "Prompt"],
 ] as const;
 
-/** The shell: skip link, navigation, and the page for the current route. */
+/**
+ * The shell: skip link, navigation, and the page for the current route. While the management
+ * service answers 401, every page gives way to the sign-in form (they all read from it).
+ */
 export function App() {
   const [location] = useLocation();
+  const { config } = usePanel();
+  const auth = useAuth();
+  const store = useCredentialStore();
+  const signedIn = auth.management.credential !== null || auth.inference.credential !== null;
+  const managementUrl = serviceUrl(config.managementAddr);
   return (
     <>
       <a className="skip-link" href="#main">
@@ -32,15 +45,28 @@ export function App() {
             ))}
           </ul>
         </nav>
+        {signedIn ? (
+          <button type="button" className="sign-out" onClick={() => store.signOut()}>
+            Sign out
+          </button>
+        ) : null}
       </header>
       <main id="main" tabIndex={-1}>
         <MetricsSampler />
-        <Switch>
-          <Route path="/" component={DashboardPage} />
-          <Route path="/model" component={ModelPage} />
-          <Route path="/prompt" component={PromptPage} />
-          <Route component={NotFoundPage} />
-        </Switch>
+        {auth.management.required ? (
+          <SignInForm
+            service="management"
+            headingLevel={1}
+            check={(token, signal) => checkManagementToken(managementUrl, token, signal)}
+          />
+        ) : (
+          <Switch>
+            <Route path="/" component={DashboardPage} />
+            <Route path="/model" component={ModelPage} />
+            <Route path="/prompt" component={PromptPage} />
+            <Route component={NotFoundPage} />
+          </Switch>
+        )}
       </main>
     </>
   );

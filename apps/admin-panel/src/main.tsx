@@ -1,9 +1,12 @@
-import { createPaddlerClient } from "@paddler/client";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { StrictMode } from "react";
+import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { StrictMode, useMemo } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app.js";
-import { readPanelConfig, serviceUrl } from "./config/panel-config.js";
+import { AuthProvider } from "./auth/auth-context.js";
+import { createCredentialStore, sessionStorageOrNull } from "./auth/credential-store.js";
+import { retryUnlessUnauthorized, unauthorizedService } from "./auth/unauthorized.js";
+import { usePanelClient } from "./auth/use-panel-client.js";
+import { type PanelConfig, readPanelConfig, serviceUrl } from "./config/panel-config.js";
 import { PanelProvider } from "./config/panel-context.js";
 import { createMetricsHistory } from "./live/metrics-history.js";
 import { MetricsHistoryProvider } from "./live/metrics-history-context.js";
@@ -13,23 +16,40 @@ const mount = document.getElementById("paddler-dashboard");
 if (!mount) throw new Error('index.html lacks <div id="paddler-dashboard">');
 
 const config = readPanelConfig(mount.dataset);
-const client = createPaddlerClient({
+const urls = {
   managementUrl: serviceUrl(config.managementAddr),
-  inferenceUrl: config.inferenceAddr ? serviceUrl(config.inferenceAddr) : undefined,
-  reconnect: { initialDelayMs: 500, maxDelayMs: 5000 },
-});
+  inferenceUrl: config.inferenceAddr ? serviceUrl(config.inferenceAddr) : null,
+};
+const credentials = createCredentialStore(sessionStorageOrNull());
 const queryClient = new QueryClient({
-  defaultOptions: { queries: { refetchOnWindowFocus: false } },
+  // A 401 is an answer, not a failure to retry: the panel asks for the credential instead.
+  queryCache: new QueryCache({
+    onError: (error) => {
+      const service = unauthorizedService(error, urls);
+      if (service) credentials.markRequired(service);
+    },
+  }),
+  defaultOptions: { queries: { refetchOnWindowFocus: false, retry: retryUnlessUnauthorized(3) } },
 });
+
+function PanelRoot({ config }: { config: PanelConfig }) {
+  const client = usePanelClient(config);
+  const value = useMemo(() => ({ config, client }), [config, client]);
+  return (
+    <PanelProvider value={value}>
+      <App />
+    </PanelProvider>
+  );
+}
 
 createRoot(mount).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <PanelProvider value={{ config, client }}>
+      <AuthProvider store={credentials}>
         <MetricsHistoryProvider value={createMetricsHistory()}>
-          <App />
+          <PanelRoot config={config} />
         </MetricsHistoryProvider>
-      </PanelProvider>
+      </AuthProvider>
     </QueryClientProvider>
   </StrictMode>,
 );

@@ -1,21 +1,39 @@
-import { useQuery } from "@tanstack/react-query";
-import { type FormEvent, type KeyboardEvent, useId, useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, type KeyboardEvent, useCallback, useId, useState } from "react";
 import { Link } from "wouter";
+import { useAuth } from "../auth/auth-context.js";
+import { checkInferenceAccess } from "../auth/check-access.js";
+import { SignInForm } from "../auth/sign-in-form.js";
 import { ChatTranscript } from "../components/chat-transcript.js";
 import { Sparkline } from "../components/sparkline.js";
+import { serviceUrl } from "../config/panel-config.js";
 import { usePanel } from "../config/panel-context.js";
 import { useMetricsHistory, useMetricsSamples } from "../live/metrics-history-context.js";
 import { useChat } from "../prompt/use-chat.js";
 import { desiredStateQueryOptions } from "../queries/desired-state.js";
+import { inferenceAccessQueryOptions } from "../queries/inference-access.js";
 import { tokenGenerationModeQueryOptions } from "../queries/token-generation-mode.js";
 
 export function PromptPage() {
   const { client, config } = usePanel();
   const history = useMetricsHistory();
-  const chat = useChat(client, history);
+  const queryClient = useQueryClient();
+  const inferenceUrl = config.inferenceAddr ? serviceUrl(config.inferenceAddr) : null;
+  const inferenceKey = useAuth().inference.credential;
+  // A reply that failed may mean the key no longer works: look again.
+  const onChatFailure = useCallback(
+    () => void queryClient.invalidateQueries({ queryKey: inferenceAccessQueryOptions(null, null).queryKey }),
+    [queryClient],
+  );
+  const chat = useChat(client, history, onChatFailure);
   const throughput = useMetricsSamples().map((sample) => sample.promptTokensPerSecond);
   const canInfer = config.inferenceAddr !== null;
-  const mode = useQuery(tokenGenerationModeQueryOptions(client, canInfer));
+  const access = useQuery(inferenceAccessQueryOptions(inferenceUrl, inferenceKey));
+  const needsKey = access.data === "unauthorized";
+  // Subscribe once the socket is known to let us in, or the socket would retry a 401 forever.
+  const mode = useQuery(
+    tokenGenerationModeQueryOptions(client, canInfer && access.data !== undefined && !needsKey),
+  );
   const desired = useQuery(desiredStateQueryOptions(client));
   // The socket's notification is authoritative; the desired state covers the moment before it arrives.
   const embeddingsModeSource =
@@ -35,7 +53,7 @@ export function PromptPage() {
   const maxTokensValue = Number(maxTokens);
   const maxTokensError =
     Number.isInteger(maxTokensValue) && maxTokensValue > 0 ? null : "Must be a whole number above 0";
-  const disabled = !canInfer || embeddingsMode;
+  const disabled = !canInfer || embeddingsMode || needsKey;
 
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
@@ -58,6 +76,12 @@ export function PromptPage() {
         <p className="notice" role="status">
           The balancer runs without an inference service (--inference-addr), so there is nothing to prompt.
         </p>
+      ) : null}
+      {needsKey && inferenceUrl !== null ? (
+        <SignInForm
+          service="inference"
+          check={(apiKey, signal) => checkInferenceAccess({ inferenceUrl, apiKey, signal })}
+        />
       ) : null}
       {embeddingsMode ? (
         <p

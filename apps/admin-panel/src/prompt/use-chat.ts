@@ -28,7 +28,12 @@ const turnId = () => `turn-${++nextTurnId}`;
  * fast model does not re-render the page for every token. Stop aborts the stream; the client then
  * sends StopRespondingTo for the request.
  */
-export function useChat(client: PaddlerClient, history: MetricsHistory): Chat {
+export function useChat(
+  client: PaddlerClient,
+  history: MetricsHistory,
+  /** Called when a reply fails (not when it is stopped), e.g. to check the inference key again. */
+  onFailure?: (error: unknown) => void,
+): Chat {
   const [turns, setTurns] = useState<ChatTurn[]>([]);
   const [streaming, setStreaming] = useState(false);
   const [generationDisabled, setGenerationDisabled] = useState(false);
@@ -109,11 +114,13 @@ export function useChat(client: PaddlerClient, history: MetricsHistory): Chat {
           }
         } catch (error) {
           if (controller.signal.aborted) draft.status = "stopped";
-          else
+          else {
             Object.assign(draft, {
               status: "error",
-              error: error instanceof Error ? error.message : String(error),
+              error: redactAccessToken(error instanceof Error ? error.message : String(error)),
             });
+            onFailure?.(error);
+          }
         } finally {
           if (frame !== null) cancelAnimationFrame(frame);
           flush();
@@ -122,7 +129,7 @@ export function useChat(client: PaddlerClient, history: MetricsHistory): Chat {
         }
       })();
     },
-    [client, history, turns],
+    [client, history, turns, onFailure],
   );
 
   return {
@@ -136,4 +143,9 @@ export function useChat(client: PaddlerClient, history: MetricsHistory): Chat {
       setTurns([]);
     },
   };
+}
+
+/** A failed socket's message names its URL, with the API key in `access_token`: keep it off the page. */
+export function redactAccessToken(message: string): string {
+  return message.replace(/([?&]access_token=)[^&\s'"]*/g, "$1…");
 }

@@ -1,5 +1,6 @@
 import type { PaddlerClient } from "@paddler/client";
 import { queryOptions } from "@tanstack/react-query";
+import { retryUnlessUnauthorized } from "../auth/unauthorized.js";
 
 /** The chat template override an agent uses, or `null` (an RPC to the agent through the balancer). */
 export const chatTemplateOverrideQueryOptions = (
@@ -12,5 +13,5 @@ export const chatTemplateOverrideQueryOptions = (
     queryFn: ({ signal }) => client.management.chatTemplateOverride(agentId, { signal }),
     enabled: modelPath !== null,
     staleTime: Number.POSITIVE_INFINITY,
-    retry: 1,
+    retry: retryUnlessUnauthorized(1),
   });

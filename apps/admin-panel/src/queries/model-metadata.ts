@@ -1,5 +1,6 @@
 import type { PaddlerClient } from "@paddler/client";
 import { queryOptions } from "@tanstack/react-query";
+import { retryUnlessUnauthorized } from "../auth/unauthorized.js";
 
 /**
  * An agent's GGUF metadata (an RPC to the agent through the balancer). Keyed by the model path
@@ -11,5 +12,5 @@ export const modelMetadataQueryOptions = (client: PaddlerClient, agentId: string
     queryFn: ({ signal }) => client.management.modelMetadata(agentId, { signal }),
     enabled: modelPath !== null,
     staleTime: Number.POSITIVE_INFINITY,
-    retry: 1,
+    retry: retryUnlessUnauthorized(1),
   });

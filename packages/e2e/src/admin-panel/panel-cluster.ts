@@ -1,4 +1,5 @@
 import { createServer } from "node:net";
+import type { BalancerSettings } from "@paddler/balancer";
 import type { BalancerDesiredState } from "@paddler/protocol";
 import { startTestCluster, type TestCluster } from "../test-cluster.js";
 
@@ -24,12 +25,18 @@ async function freePort(): Promise<number> {
 
 /** A real cluster with the web admin panel served on its own port. */
 export async function startPanelCluster(
-  options: { desiredState?: BalancerDesiredState | null; agents?: { slots: number; name?: string }[] } = {},
+  options: {
+    desiredState?: BalancerDesiredState | null;
+    agents?: { slots: number; name?: string }[];
+    /** More balancer settings (e.g. `managementToken`, `inferenceApiKeys`). */
+    balancer?: Partial<BalancerSettings>;
+  } = {},
 ): Promise<PanelCluster> {
   const port = await freePort();
   const cluster = await startTestCluster({
     ...options,
     balancer: {
+      ...options.balancer,
       webAdminPanelAddr: { host: "127.0.0.1", port },
       compatOpenaiAddr: { host: "127.0.0.1", port: 0 },
     },

@@ -3,11 +3,13 @@ import {
   inferenceClientMessageSchema,
   type TokenGenerationModeNotification,
 } from "@paddler/protocol";
+
 import { abortedError, sleep } from "../../abort.js";
 import { type BackoffOptions, backoffDelay } from "../../backoff.js";
 import { PaddlerError } from "../../errors.js";
 import type { AsyncQueue } from "../../streams/async-queue.js";
 import { isTerminalGenerationMessage } from "../is-terminal-message.js";
+import { redactAccessToken } from "./inference-socket-url.js";
 import {
   messageText,
   WEB_SOCKET_OPEN,
@@ -48,6 +50,8 @@ export function createInferenceSocketConnection({
   onNotification,
   keepAlive,
 }: InferenceSocketConnectionOptions): InferenceSocketConnection {
+  // The URL may carry the API key; errors show it masked.
+  const shownUrl = redactAccessToken(url);
   const pending = new Map<string, AsyncQueue<InferenceClientMessage>>();
   const closed = new AbortController();
   let socket: WebSocketLike | undefined;
@@ -79,8 +83,8 @@ export function createInferenceSocketConnection({
     if (!parsed.success) {
       const error = new PaddlerError({
         code: "invalid_response",
-        message: `Malformed frame on ${url}`,
-        url,
+        message: `Malformed frame on ${shownUrl}`,
+        url: shownUrl,
         body: text ?? data,
         cause: parsed.error,
       });
@@ -119,7 +123,14 @@ export function createInferenceSocketConnection({
         current = new WebSocket(url);
       } catch (cause) {
         scheduleRetry();
-        reject(new PaddlerError({ code: "network_error", message: `Could not open ${url}`, url, cause }));
+        reject(
+          new PaddlerError({
+            code: "network_error",
+            message: `Could not open ${shownUrl}`,
+            url: shownUrl,
+            cause,
+          }),
+        );
         return;
       }
       let isOpen = false;
@@ -145,11 +156,17 @@ export function createInferenceSocketConnection({
         const reason = `the inference socket closed (${event.code}${event.reason ? ` ${event.reason}` : ""})`;
         if (!isOpen) {
           reject(
-            new PaddlerError({ code: "network_error", message: `Could not open ${url}: ${reason}`, url }),
+            new PaddlerError({
+              code: "network_error",
+              message: `Could not open ${shownUrl}: ${reason}`,
+              url: shownUrl,
+            }),
           );
           return;
         }
-        failAll(new PaddlerError({ code: "socket_closed", message: `Request failed: ${reason}`, url }));
+        failAll(
+          new PaddlerError({ code: "socket_closed", message: `Request failed: ${reason}`, url: shownUrl }),
+        );
         queueMicrotask(maintain);
       });
     });
@@ -161,7 +178,7 @@ export function createInferenceSocketConnection({
         const wait = retryAt - Date.now();
         if (wait > 0) await sleep(wait, closed.signal);
         if (closed.signal.aborted) {
-          throw new PaddlerError({ code: "socket_closed", message: "The client was closed", url });
+          throw new PaddlerError({ code: "socket_closed", message: "The client was closed", url: shownUrl });
         }
         return await connect();
       } finally {
@@ -169,7 +186,7 @@ export function createInferenceSocketConnection({
       }
     })();
     if (!signal) return opening;
-    return raceAbort(opening, signal, url);
+    return raceAbort(opening, signal, shownUrl);
   };
 
   function maintain() {
@@ -196,7 +213,7 @@ export function createInferenceSocketConnection({
         throw new PaddlerError({
           code: "invalid_request",
           message: `Request id ${id} is already in flight`,
-          url,
+          url: shownUrl,
         });
       }
       pending.set(id, queue);
@@ -210,7 +227,7 @@ export function createInferenceSocketConnection({
     maintain,
     close() {
       closed.abort();
-      failAll(new PaddlerError({ code: "socket_closed", message: "The client was closed", url }));
+      failAll(new PaddlerError({ code: "socket_closed", message: "The client was closed", url: shownUrl }));
       socket?.close(1000, "client closed");
       socket = undefined;
     },

@@ -11,3 +11,11 @@ export function inferenceSocketUrl(inferenceUrl: string, apiKey: string | undefi
   if (apiKey !== undefined) url.searchParams.set("access_token", apiKey);
   return url.toString();
 }
+
+/** The same URL with the key masked, for error messages and `PaddlerError.url`: keys are never shown. */
+export function redactAccessToken(url: string): string {
+  const parsed = new URL(url);
+  if (!parsed.searchParams.has("access_token")) return url;
+  parsed.searchParams.set("access_token", "redacted");
+  return parsed.toString();
+}

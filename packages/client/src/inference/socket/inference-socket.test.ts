@@ -214,6 +214,21 @@ describe("inference socket subscriptions", () => {
     expect(server.connections).toHaveLength(2);
   });
 
+  it("never shows the API key in errors about the socket", async () => {
+    // A closed port: opening fails, and the error names the URL with the key masked.
+    const unreachable = connect("http://127.0.0.1:9", {
+      apiKey: "very-secret-key",
+      reconnect: { initialDelayMs: 5, maxDelayMs: 5 },
+    });
+    const error = await unreachable.inference.socket
+      .continueFromConversationHistory(params)
+      .text()
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PaddlerError);
+    expect(String((error as PaddlerError).message)).not.toContain("very-secret-key");
+    expect((error as PaddlerError).url).toContain("access_token=redacted");
+  });
+
   it("fails requests with configuration_error when no WebSocket implementation exists", async () => {
     const original = Reflect.get(globalThis, "WebSocket");
     Reflect.deleteProperty(globalThis, "WebSocket");

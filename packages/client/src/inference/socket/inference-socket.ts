@@ -18,7 +18,7 @@ import {
   createInferenceSocketConnection,
   type InferenceSocketConnection,
 } from "./inference-socket-connection.js";
-import { inferenceSocketUrl } from "./inference-socket-url.js";
+import { inferenceSocketUrl, redactAccessToken } from "./inference-socket-url.js";
 import type { WebSocketConstructor } from "./web-socket-like.js";
 
 export interface InferenceSocketRequestOptions extends Omit<RequestOptions, "headers"> {
@@ -105,7 +105,7 @@ export function createInferenceSocket({
         keepAlive: () => index === 0 && subscribers.size > 0,
       }),
     );
-    pool = { url, connections };
+    pool = { url: redactAccessToken(url), connections };
     return pool;
   };
 

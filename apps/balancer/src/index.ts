@@ -1,3 +1,4 @@
+export { type BalancerSettings, balancerSettingsDefaults, type ServiceAddr } from "./balancer-settings.js";
 export {
   type BalancerConfig,
   balancerFlags,
@@ -5,9 +6,7 @@ export {
   parseBalancerConfig,
 } from "./config/balancer-config.js";
 export {
-  type BalancerSettings,
   type RunningBalancer,
-  type ServiceAddr,
   type StartBalancerOptions,
   startBalancer,
 } from "./start-balancer.js";

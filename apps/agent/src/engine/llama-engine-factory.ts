@@ -1,5 +1,12 @@
 import type { Logger } from "@paddler/logger";
-import { getLlama, type Llama, type LlamaContext, LlamaLogLevel, type LlamaModel } from "node-llama-cpp";
+import {
+  getLlama,
+  type Llama,
+  type LlamaContext,
+  type LlamaContextSequence,
+  LlamaLogLevel,
+  type LlamaModel,
+} from "node-llama-cpp";
 import { type CompiledChatTemplate, compileChatTemplate } from "./chat-template.js";
 import { checkGgufHeader } from "./check-gguf-header.js";
 import { createLlamaContext } from "./create-llama-context.js";
@@ -109,11 +116,9 @@ async function loadEngine(llama: Llama, options: EngineLoadOptions): Promise<Lla
       }).catch((cause: unknown) => {
         throw new SlotCannotStartError(0, { cause });
       });
-      const sequences = [];
-      for (let index = 0; index < slots; index++) {
-        sequences.push(context.getSequence());
-        onSlotsChanged?.();
-      }
+      const sequences = Array.from({ length: slots }, () => context.getSequence());
+      await warmUp(model, sequences[0]);
+      for (let index = 0; index < slots; index++) onSlotsChanged?.();
       mode = { kind: "generation", context, sequences };
     }
     const compileChatTemplateFor = (state: typeof desiredState) =>
@@ -156,4 +161,15 @@ function compileTemplate(input: {
     if (options.desiredState.inference_parameters.enable_embeddings) return null;
     throw new ChatTemplateDoesNotCompileError({ modelPath, templateContent: content, cause });
   }
+}
+
+/**
+ * One decode before the slots are reported ready, so the first request does not pay for llama.cpp
+ * allocating its compute buffers (Paddler warms up too). The sequence is left empty again.
+ */
+async function warmUp(model: LlamaModel, sequence: LlamaContextSequence | undefined): Promise<void> {
+  const bos = model.tokens.bos;
+  if (!sequence || bos === null) return;
+  await sequence.evaluateWithoutGeneratingNewTokens([bos]);
+  await sequence.clearHistory();
 }

@@ -1,5 +1,5 @@
 // The `paddler` command. The only place that reads process.argv/env, handles signals and exits.
-import { isCliUsageError } from "./is-cli-usage-error.js";
+import { CliUsageError } from "@paddler/cli-flags";
 import { runCommand } from "./run-command.js";
 
 const EXIT_USAGE = 2;
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`paddler: ${message}\n`);
-    process.exitCode = isCliUsageError(error) ? EXIT_USAGE : EXIT_FAILURE;
+    process.exitCode = error instanceof CliUsageError ? EXIT_USAGE : EXIT_FAILURE;
     return;
   }
   if (outcome.kind === "print") {

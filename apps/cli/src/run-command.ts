@@ -2,9 +2,8 @@ import { homedir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { agentFlags, agentHelp, defaultCacheDir, parseAgentConfig, startAgent } from "@paddler/agent";
 import { balancerFlags, balancerHelp, parseBalancerConfig, startBalancer } from "@paddler/balancer";
-import { isHelpRequested } from "@paddler/cli-flags";
+import { CliUsageError, isHelpRequested } from "@paddler/cli-flags";
 import { createLogger } from "@paddler/logger";
-import { CliUsageFailure } from "./cli-usage-failure.js";
 import { startFirstLookCluster } from "./first-look-cluster.js";
 import { paddlerHelp } from "./paddler-help.js";
 
@@ -26,7 +25,7 @@ export async function runCommand({ argv, env }: RunCommandOptions): Promise<Comm
   const [command, ...rest] = argv;
   switch (command) {
     case undefined:
-      throw new CliUsageFailure("missing command; see paddler --help");
+      throw new CliUsageError("missing command; see paddler --help");
     case "help":
     case "--help":
     case "-h":
@@ -58,7 +57,7 @@ export async function runCommand({ argv, env }: RunCommandOptions): Promise<Comm
         if (rest.includes("--help") || rest.includes("-h")) {
           return { kind: "print", text: paddlerHelp };
         }
-        throw new CliUsageFailure(`start takes no flags, got '${rest[0]}'; see paddler --help`);
+        throw new CliUsageError(`start takes no flags, got '${rest[0]}'; see paddler --help`);
       }
       const cluster = await startFirstLookCluster({
         modelPath: bundledModelPath,
@@ -68,6 +67,6 @@ export async function runCommand({ argv, env }: RunCommandOptions): Promise<Comm
       return { kind: "running", close: () => cluster.close() };
     }
     default:
-      throw new CliUsageFailure(`unknown command '${command}'; see paddler --help`);
+      throw new CliUsageError(`unknown command '${command}'; see paddler --help`);
   }
 }

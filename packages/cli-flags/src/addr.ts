@@ -1,5 +1,3 @@
-// Kept byte-identical in apps/balancer and apps/agent (a test checks): the apps share no code,
-// and this is too small to be a package of its own.
 import { z } from "zod";
 
 /** A listening or dialing address. `host` is a hostname, an IPv4 address or an IPv6 address without brackets. */

@@ -1,5 +1,3 @@
-// Kept byte-identical in apps/balancer and apps/agent (a test checks).
-
 /**
  * The command line asks for something we cannot run. The CLI prints `message` and exits 2;
  * `flag` is the offending flag (e.g. `--slots`) or environment variable, when there is one.

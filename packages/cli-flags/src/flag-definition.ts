@@ -1,5 +1,3 @@
-// Kept byte-identical in apps/balancer and apps/agent (a test checks).
-
 /** One row of a command's flag table: parsing, defaults and `--help` are all generated from it. */
 export interface FlagDefinition {
   /** Without the leading `--`, e.g. `inference-addr`. */
@@ -21,3 +19,14 @@ export interface FlagDefinition {
   /** A one-letter alias, e.g. `h` for `--help`. */
   short?: string;
 }
+
+/** The flags every `paddler` command shares, defined once. */
+export const logLevelFlag: FlagDefinition = {
+  name: "log-level",
+  valueName: "level",
+  default: "info",
+  env: "PADDLER_LOG_LEVEL",
+  description: "debug, info, warn or error",
+};
+
+export const helpFlag: FlagDefinition = { name: "help", short: "h", description: "Print this help and exit" };

@@ -1,4 +1,3 @@
-// Kept byte-identical in apps/balancer and apps/agent (a test checks).
 import { z } from "zod";
 
 /** The largest delay `setTimeout` honours; a longer one fires at once, so durations stop here. */

@@ -1,6 +1,6 @@
 export { type Addr, addrFlagSchema, formatAddr, parseAddr } from "./addr.js";
 export { CliUsageError } from "./cli-usage-error.js";
-export type { FlagDefinition } from "./flag-definition.js";
+export { type FlagDefinition, helpFlag, logLevelFlag } from "./flag-definition.js";
 export {
   integerFlagSchema,
   LOG_LEVELS,

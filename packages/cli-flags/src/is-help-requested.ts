@@ -1,4 +1,3 @@
-// Kept byte-identical in apps/balancer and apps/agent (a test checks).
 import type { FlagDefinition } from "./flag-definition.js";
 import { tokenizeFlags } from "./tokenize-flags.js";
 

@@ -1,4 +1,3 @@
-// Kept byte-identical in apps/balancer and apps/agent (a test checks).
 import type { z } from "zod";
 import { CliUsageError } from "./cli-usage-error.js";
 import type { FlagDefinition } from "./flag-definition.js";

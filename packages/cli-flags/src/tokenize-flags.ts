@@ -1,4 +1,3 @@
-// Kept byte-identical in apps/balancer and apps/agent (a test checks).
 import { parseArgs } from "node:util";
 import type { FlagDefinition } from "./flag-definition.js";
 

@@ -3,8 +3,10 @@ import {
   type Addr,
   addrFlagSchema,
   type FlagDefinition,
+  helpFlag,
   integerFlagSchema,
   type LogLevel,
+  logLevelFlag,
   logLevelFlagSchema,
   readFlags,
   renderHelp,
@@ -61,14 +63,8 @@ export const agentFlags: readonly FlagDefinition[] = [
     default: "30000",
     description: "On SIGTERM, how long running requests may finish before the agent stops",
   },
-  {
-    name: "log-level",
-    valueName: "level",
-    default: "info",
-    env: "PADDLER_LOG_LEVEL",
-    description: "debug, info, warn or error",
-  },
-  { name: "help", short: "h", description: "Print this help and exit" },
+  logLevelFlag,
+  helpFlag,
 ];
 
 export const agentHelp = renderHelp({

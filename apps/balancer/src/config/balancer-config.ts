@@ -3,8 +3,10 @@ import {
   type Addr,
   addrFlagSchema,
   type FlagDefinition,
+  helpFlag,
   integerFlagSchema,
   type LogLevel,
+  logLevelFlag,
   logLevelFlagSchema,
   readFlags,
   renderHelp,
@@ -234,14 +236,8 @@ export const balancerFlags: readonly FlagDefinition[] = [
     default: "30000",
     description: "How long a failing agent is left out before one trial request",
   },
-  {
-    name: "log-level",
-    valueName: "level",
-    default: "info",
-    env: "PADDLER_LOG_LEVEL",
-    description: "debug, info, warn or error",
-  },
-  { name: "help", short: "h", description: "Print this help and exit" },
+  logLevelFlag,
+  helpFlag,
 ];
 
 export const balancerHelp = renderHelp({

@@ -1,4 +1,3 @@
-import type { AsyncLocalStorage } from "node:async_hooks";
 import type { Logger } from "@paddler/logger";
 import { Hono } from "hono";
 import type { AgentRegistry } from "./agents/agent-registry.js";
@@ -25,14 +24,13 @@ export interface InferenceAppDeps {
   maxRequestBodyBytes: number;
   /** Null leaves the service open, as in Paddler. */
   apiKeys: SecretMatcher | null;
-  requestScope?: AsyncLocalStorage<string>;
 }
 
 /** The inference service: Paddler's native NDJSON and WebSocket API. */
 export function createInferenceApp(deps: InferenceAppDeps) {
   const { registry, cluster, dispatcher, logger, limits } = deps;
   return new Hono()
-    .use(requestIdMiddleware(deps.requestScope))
+    .use(requestIdMiddleware())
     .use(corsFor(deps.corsAllowedOrigins))
     .use(requireCredentials({ matches: deps.apiKeys }))
     .use(limitBody(deps.maxRequestBodyBytes))

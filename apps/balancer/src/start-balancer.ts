@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { Logger } from "@paddler/logger";
 import { openStateDatabase } from "@paddler/state-db";
 import { AgentRegistry } from "./agents/agent-registry.js";
@@ -64,7 +63,6 @@ export async function startBalancer({
     registry,
   );
   const metrics = createBalancerMetrics({ prefix: config.statsdPrefix, pool });
-  const requestScope = new AsyncLocalStorage<string>();
   const limits = {
     maxPromptChars: config.maxPromptChars,
     maxConversationMessages: config.maxConversationMessages,
@@ -77,7 +75,6 @@ export async function startBalancer({
     logger,
     metrics: metrics.dispatch,
     limits,
-    currentRequestId: () => requestScope.getStore(),
   });
   const inferenceApiKeys = createSecretMatcher(config.inferenceApiKeys);
   const serveLimits = {
@@ -122,7 +119,6 @@ export async function startBalancer({
           limits,
           maxRequestBodyBytes: config.maxRequestBodyBytes,
           apiKeys: inferenceApiKeys,
-          requestScope,
         }),
         ...config.inferenceAddr,
         ...serveLimits,
@@ -139,7 +135,6 @@ export async function startBalancer({
           corsAllowedOrigins: () => [...config.inferenceCorsAllowedHosts, ...panelOrigins],
           maxRequestBodyBytes: config.maxRequestBodyBytes,
           apiKeys: inferenceApiKeys,
-          requestScope,
         }),
         ...config.compatOpenaiAddr,
         ...serveLimits,

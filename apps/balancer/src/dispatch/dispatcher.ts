@@ -34,8 +34,6 @@ export interface DispatcherOptions {
   logger: Logger;
   metrics?: DispatchMetrics;
   limits?: RequestLimits;
-  /** The request id of the HTTP request being handled, when the caller does not pass one. */
-  currentRequestId?: () => string | undefined;
 }
 
 export interface DispatchOptions {
@@ -100,7 +98,6 @@ export function createDispatcher({
   logger,
   metrics = noDispatchMetrics,
   limits = defaultRequestLimits,
-  currentRequestId = () => undefined,
 }: DispatcherOptions) {
   async function drainThenRelease(
     agent: AgentController,
@@ -245,16 +242,13 @@ export function createDispatcher({
     }
   }
 
-  /**
-   * Runs a request; the request id is read at call time (from the options, else the HTTP request
-   * being handled), so it follows the request whenever the stream is consumed.
-   */
+  /** Runs a request under the caller's request id (a fresh one when none is given). */
   function dispatch(
     request: AgentRequest,
     signal: AbortSignal,
     options: DispatchOptions = {},
   ): AsyncGenerator<DispatchEvent> {
-    return run(request, signal, options.requestId ?? currentRequestId() ?? nanoid());
+    return run(request, signal, options.requestId ?? nanoid());
   }
 
   return { dispatch };

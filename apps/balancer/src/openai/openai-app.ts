@@ -1,4 +1,3 @@
-import type { AsyncLocalStorage } from "node:async_hooks";
 import type { Logger } from "@paddler/logger";
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -29,8 +28,6 @@ export interface OpenAIAppDeps {
   maxRequestBodyBytes: number;
   /** The inference service's keys; null leaves the service open, as in Paddler. */
   apiKeys: SecretMatcher | null;
-  /** Lets the dispatcher find the request id of the request it runs for. */
-  requestScope?: AsyncLocalStorage<string>;
 }
 
 /** The OpenAI-compatible service (`--compat-openai-addr`); every error is in OpenAI's shape. */
@@ -39,7 +36,7 @@ export function createOpenAIApp(deps: OpenAIAppDeps) {
   const requireTokenGeneration = tokenGenerationGuard(cluster);
   return (
     new Hono()
-      .use(requestIdMiddleware(deps.requestScope))
+      .use(requestIdMiddleware())
       .use(corsFor(deps.corsAllowedOrigins))
       .use(requireCredentials({ matches: deps.apiKeys }))
       .use(limitBody(deps.maxRequestBodyBytes))

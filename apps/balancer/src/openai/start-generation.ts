@@ -17,12 +17,16 @@ export function dispatchGeneration(options: {
   dispatcher: Dispatcher;
   request: AgentRequest;
   signal: AbortSignal;
+  /** Follows the request into the logs and to the agent. */
+  requestId?: string;
 }): StartedGeneration {
   const controller = new AbortController();
   const abort = () => controller.abort();
   if (options.signal.aborted) abort();
   else options.signal.addEventListener("abort", abort, { once: true });
-  const source = toGenerationEvents(options.dispatcher.dispatch(options.request, controller.signal));
+  const source = toGenerationEvents(
+    options.dispatcher.dispatch(options.request, controller.signal, { requestId: options.requestId }),
+  );
   async function* events(): AsyncGenerator<GenerationEvent> {
     try {
       yield* source;
@@ -38,11 +42,9 @@ export function dispatchGeneration(options: {
  * (buffer overflow, slot-wait timeout, a bad grammar) is thrown and answered with its own HTTP
  * status instead of a 200 whose stream holds only an error.
  */
-export async function startGeneration(options: {
-  dispatcher: Dispatcher;
-  request: AgentRequest;
-  signal: AbortSignal;
-}): Promise<StartedGeneration> {
+export async function startGeneration(
+  options: Parameters<typeof dispatchGeneration>[0],
+): Promise<StartedGeneration> {
   const { events: iterator, abort } = dispatchGeneration(options);
   const first = await iterator.next();
   if (first.done) return { events: iterator, abort };

@@ -12,9 +12,17 @@ export async function startGenerations(options: {
   dispatcher: Dispatcher;
   requests: AgentRequest[];
   signal: AbortSignal;
+  requestId?: string;
 }): Promise<StartedGeneration[]> {
   const [first, ...rest] = options.requests;
   if (!first) return [];
+  const { requestId } = options;
   const head = await startGeneration({ ...options, request: first });
-  return [head, ...rest.map((request) => dispatchGeneration({ ...options, request }))];
+  // Each prompt is its own agent request; suffixes keep their ids apart in the logs.
+  return [
+    head,
+    ...rest.map((request, index) =>
+      dispatchGeneration({ ...options, request, requestId: requestId && `${requestId}.p${index + 1}` }),
+    ),
+  ];
 }

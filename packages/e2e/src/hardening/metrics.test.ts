@@ -149,7 +149,7 @@ describe("request ids", () => {
     await waitUntil(() => agentLines.some((line) => line.requestId === "trace-1234"));
   });
 
-  it("follows an OpenAI request too, though its routes are never handed the id", async () => {
+  it("follows an OpenAI request too", async () => {
     const response = await fetch(`http://${balancer.addresses.compatOpenai}/v1/chat/completions`, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-Request-Id": "openai-trace-7" },

@@ -31,6 +31,7 @@ export function chatCompletionsRoute({ dispatcher, requireTokenGeneration }: Cha
       dispatcher,
       request: { ContinueFromConversationHistory: params },
       signal: c.req.raw.signal,
+      requestId: c.get("requestId"),
     });
     if (body.stream) {
       const messages = chatCompletionStream(generation.events, {

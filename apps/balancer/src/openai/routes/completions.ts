@@ -37,7 +37,12 @@ export function completionsRoute({ dispatcher, requireTokenGeneration }: Complet
     requireTokenGeneration();
     const id = `cmpl-${nanoid()}`;
     const created = unixSeconds();
-    const generations = await startGenerations({ dispatcher, requests, signal: c.req.raw.signal });
+    const generations = await startGenerations({
+      dispatcher,
+      requests,
+      signal: c.req.raw.signal,
+      requestId: c.get("requestId"),
+    });
     if (body.stream) {
       const messages = completionStream(generations, {
         id,

@@ -27,6 +27,7 @@ export function embeddingsRoute({ dispatcher, registry, cluster, requireEmbeddin
     requireEmbeddings();
     const inputs = typeof body.input === "string" ? [body.input] : body.input;
     const documents = inputs.map((content, index) => ({ id: String(index), content }));
+    const requestId = c.get("requestId");
     const chunks = splitEmbeddingBatch(
       documents,
       Math.max(1, registry.size),
@@ -38,10 +39,11 @@ export function embeddingsRoute({ dispatcher, registry, cluster, requireEmbeddin
     let vectors: Map<string, number[]>;
     try {
       vectors = await collectEmbeddings(
-        chunks.map((input_batch) =>
+        chunks.map((input_batch, index) =>
           dispatcher.dispatch(
             { GenerateEmbeddingBatch: { input_batch, normalization_method: "L2" } },
             abort.signal,
+            { requestId: chunks.length === 1 ? requestId : `${requestId}.c${index}` },
           ),
         ),
       );

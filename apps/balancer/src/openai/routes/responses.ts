@@ -34,6 +34,7 @@ export function responsesRoute({ dispatcher, requireTokenGeneration }: Responses
       dispatcher,
       request: { ContinueFromConversationHistory: params },
       signal: c.req.raw.signal,
+      requestId: c.get("requestId"),
     });
     if (body.stream) {
       return sseResponse(

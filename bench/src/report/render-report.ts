@@ -72,7 +72,7 @@ function goals(results: BenchResults): Goal[] {
       why:
         balancerCpu < 300
           ? ""
-          : `missed by ${(balancerCpu / 300).toFixed(1)}×: nginx copies bytes, while the balancer runs JavaScript per request and per token. A CPU profile (16-token streams) shows the time spread thin: about a third in the HTTP layer (undici Request objects, Web ReadableStream, Hono routing), ~7% in one socket write per token, ~6% in AsyncLocalStorage promise hooks (the request-id scope), ~4% in zod (request bodies), ~1% in prom-client, and only ~13% in our own dispatch, frame parsing (already a hand-checked fast path, not zod) and SSE mapping. Closing the gap means writing the hot routes straight to Node's ServerResponse and dropping the per-request async context`,
+          : `missed by ${(balancerCpu / 300).toFixed(1)}×: nginx copies bytes, while the balancer runs JavaScript per request and per token. A CPU profile (16-token streams) shows the time spread thin: about a third in the HTTP layer (undici Request objects, Web ReadableStream, Hono routing), ~7% in one socket write per token, ~4% in zod (request bodies), ~1% in prom-client, and only ~13% in our own dispatch, frame parsing (already a hand-checked fast path, not zod) and SSE mapping (a per-request AsyncLocalStorage that cost ~6% has since been removed). A bare GET /health through the same stack costs ~540 µs here, so meeting the goal means serving the hot routes from plain node:http handlers outside Hono`,
     });
     const directMax = maxRate(overhead, "direct", "stream");
     const nginxMax = maxRate(overhead, "nginx", "stream");

@@ -20,6 +20,8 @@ export interface BalancerConnectionOptions {
   /** The socket is gone; requests that came on it cannot be answered. */
   onDisconnected(): void;
   reconnectDelayMs?: number;
+  /** With no ping or frame from the balancer for this long, the socket is dropped and redialled. */
+  silenceTimeoutMs?: number;
   statusIntervalMs?: number;
 }
 
@@ -79,7 +81,24 @@ export class BalancerConnection {
       }
       socket.terminate();
     });
+    // The balancer pings every 3 s. A balancer machine that vanished without closing the TCP
+    // connection sends nothing; without this the agent would wait on the dead socket for minutes.
+    let silence: NodeJS.Timeout | null = null;
+    const expectLife = () => {
+      if (silence) clearTimeout(silence);
+      silence = setTimeout(() => {
+        logger.warn("the balancer went silent; reconnecting");
+        socket.terminate();
+      }, this.#options.silenceTimeoutMs ?? 10_000);
+      silence.unref();
+    };
+    socket.on("ping", expectLife);
+    socket.on("message", expectLife);
+    socket.on("close", () => {
+      if (silence) clearTimeout(silence);
+    });
     socket.on("open", () => {
+      expectLife();
       this.#refusedLogged = false;
       logger.info("connected to the balancer", { url: this.#options.url });
       // Register at once: the balancer's Version notice is informative only.

@@ -1,4 +1,5 @@
-import type { AddressInfo } from "node:net";
+import { createHash } from "node:crypto";
+import { type AddressInfo, createServer } from "node:net";
 import { silentLogger } from "@paddler/logger";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocketServer } from "ws";
@@ -11,9 +12,11 @@ let connection: BalancerConnection | null = null;
 afterEach(async () => {
   await connection?.close();
   connection = null;
-  for (const client of server?.clients ?? []) client.terminate();
-  await new Promise((resolve) => server?.close(resolve));
+  const current = server;
   server = null;
+  if (!current) return;
+  for (const client of current.clients) client.terminate();
+  await new Promise((resolve) => current.close(resolve));
 });
 
 async function waitUntil(check: () => boolean) {
@@ -26,34 +29,51 @@ async function waitUntil(check: () => boolean) {
 
 describe("BalancerConnection", () => {
   it("drops a balancer that went silent and dials again with the same id", async () => {
-    server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
-    await new Promise((resolve) => server?.once("listening", resolve));
     const paths: string[] = [];
-    // A peer that accepts and then never pings nor answers, like a machine that vanished.
-    server.on("connection", (_socket, request) => paths.push(request.url ?? ""));
-    const { port } = server.address() as AddressInfo;
-    connection = new BalancerConnection({
-      url: `ws://127.0.0.1:${port}/api/v1/agent_socket/same-id`,
-      name: "quiet",
-      status: new AgentStatus(1),
-      logger: silentLogger(),
-      onMessage: () => {},
-      onDisconnected: () => {},
-      reconnectDelayMs: 10,
-      silenceTimeoutMs: 100,
+    // A peer that completes the WebSocket handshake and then goes mute (answers no ping), like a
+    // machine that vanished without closing the connection.
+    const mute = createServer((socket) => {
+      socket.once("data", (data) => {
+        const request = data.toString("latin1");
+        paths.push(request.split(" ")[1] ?? "");
+        const key = /sec-websocket-key: *(.+)\r\n/i.exec(request)?.[1]?.trim() ?? "";
+        const accept = createHash("sha1")
+          .update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+          .digest("base64");
+        socket.write(
+          `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+        );
+        socket.on("data", () => {});
+      });
     });
-    await waitUntil(() => paths.length >= 2);
-    expect(new Set(paths)).toEqual(new Set(["/api/v1/agent_socket/same-id"]));
+    await new Promise<void>((resolve) => mute.listen(0, "127.0.0.1", resolve));
+    const { port } = mute.address() as AddressInfo;
+    try {
+      connection = new BalancerConnection({
+        url: `ws://127.0.0.1:${port}/api/v1/agent_socket/same-id`,
+        name: "quiet",
+        status: new AgentStatus(1),
+        logger: silentLogger(),
+        onMessage: () => {},
+        onDisconnected: () => {},
+        reconnectDelayMs: 10,
+        silenceTimeoutMs: 100,
+      });
+      await waitUntil(() => paths.length >= 2);
+      expect(new Set(paths)).toEqual(new Set(["/api/v1/agent_socket/same-id"]));
+    } finally {
+      await connection?.close();
+      connection = null;
+      mute.close();
+    }
   });
 
-  it("stays connected while the balancer pings", async () => {
+  it("stays connected while the balancer answers", async () => {
     server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
     await new Promise((resolve) => server?.once("listening", resolve));
     let connections = 0;
-    server.on("connection", (socket) => {
+    server.on("connection", () => {
       connections++;
-      const timer = setInterval(() => socket.ping(), 20);
-      socket.on("close", () => clearInterval(timer));
     });
     const { port } = server.address() as AddressInfo;
     connection = new BalancerConnection({
@@ -67,7 +87,7 @@ describe("BalancerConnection", () => {
       silenceTimeoutMs: 100,
     });
     await waitUntil(() => connections === 1);
-    // Five silence windows pass; pings keep the one connection alive.
+    // Five silence windows pass; the server's automatic pongs keep the one connection alive.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(connections).toBe(1);
   });

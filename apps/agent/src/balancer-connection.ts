@@ -81,24 +81,31 @@ export class BalancerConnection {
       }
       socket.terminate();
     });
-    // The balancer pings every 3 s. A balancer machine that vanished without closing the TCP
-    // connection sends nothing; without this the agent would wait on the dead socket for minutes.
+    // A balancer machine that vanished without closing the TCP connection sends nothing; without
+    // this the agent would wait on the dead socket for minutes. The agent pings (any WebSocket
+    // server answers with a pong) and counts every ping, pong or frame as a sign of life.
+    const silenceTimeoutMs = this.#options.silenceTimeoutMs ?? 10_000;
     let silence: NodeJS.Timeout | null = null;
+    let pinger: NodeJS.Timeout | null = null;
     const expectLife = () => {
       if (silence) clearTimeout(silence);
       silence = setTimeout(() => {
         logger.warn("the balancer went silent; reconnecting");
         socket.terminate();
-      }, this.#options.silenceTimeoutMs ?? 10_000);
+      }, silenceTimeoutMs);
       silence.unref();
     };
     socket.on("ping", expectLife);
+    socket.on("pong", expectLife);
     socket.on("message", expectLife);
     socket.on("close", () => {
       if (silence) clearTimeout(silence);
+      if (pinger) clearInterval(pinger);
     });
     socket.on("open", () => {
       expectLife();
+      pinger = setInterval(() => socket.ping(), Math.max(10, Math.floor(silenceTimeoutMs / 3)));
+      pinger.unref();
       this.#refusedLogged = false;
       logger.info("connected to the balancer", { url: this.#options.url });
       // Register at once: the balancer's Version notice is informative only.

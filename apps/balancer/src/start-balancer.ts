@@ -133,6 +133,7 @@ export async function startBalancer({
           logger: logger.child({ service: "openai" }),
           // Paddler reuses the inference allow-list for the OpenAI service.
           corsAllowedOrigins: () => [...config.inferenceCorsAllowedHosts, ...panelOrigins],
+          limits,
           maxRequestBodyBytes: config.maxRequestBodyBytes,
           apiKeys: inferenceApiKeys,
         }),

@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AgentRegistry } from "../agents/agent-registry.js";
 import type { ClusterState } from "../cluster/cluster-state.js";
 import type { Dispatcher } from "../dispatch/dispatcher.js";
+import type { RequestLimits } from "../dispatch/request-limits.js";
 import { corsFor } from "../http/cors-for.js";
 import { limitBody } from "../http/limit-body.js";
 import { requestIdMiddleware } from "../http/request-id.js";
@@ -26,6 +27,7 @@ export interface OpenAIAppDeps {
   logger: Logger;
   corsAllowedOrigins: () => readonly string[];
   maxRequestBodyBytes: number;
+  limits: RequestLimits;
   /** The inference service's keys; null leaves the service open, as in Paddler. */
   apiKeys: SecretMatcher | null;
 }
@@ -46,7 +48,13 @@ export function createOpenAIApp(deps: OpenAIAppDeps) {
       .route("/v1", responsesRoute({ dispatcher, requireTokenGeneration }))
       .route(
         "/v1",
-        embeddingsRoute({ dispatcher, registry, cluster, requireEmbeddings: embeddingsGuard(cluster) }),
+        embeddingsRoute({
+          dispatcher,
+          registry,
+          cluster,
+          requireEmbeddings: embeddingsGuard(cluster),
+          limits: deps.limits,
+        }),
       )
       // Models are listed with the time this service started: the desired state keeps no timestamp.
       .route("/v1", modelsRoute({ registry, cluster, created: unixSeconds() }))

@@ -128,6 +128,18 @@ describe("prompt, conversation and batch limits", () => {
     });
   });
 
+  it("the OpenAI embeddings route counts the whole batch, not its chunks", async () => {
+    const response = await post(`${openaiUrl}/v1/embeddings`, { model: "m", input: ["a", "b", "c"] });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      error: {
+        param: "input",
+        message: "input has 3 documents; the limit is 2",
+        type: "invalid_request_error",
+      },
+    });
+  });
+
   it("the OpenAI service answers 400 in its shape; the socket answers Error 400 for that id", async () => {
     const openai = await post(`${openaiUrl}/v1/chat/completions`, {
       model: "m",

@@ -3,6 +3,7 @@ import type { AgentRegistry } from "../../agents/agent-registry.js";
 import { splitEmbeddingBatch } from "../../balancing/split-embedding-batch.js";
 import type { ClusterState } from "../../cluster/cluster-state.js";
 import type { Dispatcher } from "../../dispatch/dispatcher.js";
+import { checkRequestLimits, type RequestLimits } from "../../dispatch/request-limits.js";
 import { collectEmbeddings } from "../collect-embeddings.js";
 import { embeddingRequestSchema } from "../embedding-request.js";
 import { encodeEmbeddingBase64, estimateTokens } from "../encode-embedding.js";
@@ -15,18 +16,31 @@ export interface EmbeddingsRouteDeps {
   registry: AgentRegistry;
   cluster: ClusterState;
   requireEmbeddings: RequireEmbeddings;
+  limits: RequestLimits;
 }
 
 /**
  * `POST /v1/embeddings`: one GenerateEmbeddingBatch split over agents and slots as the native API
  * splits it. Vectors are L2-normalized, as OpenAI's are.
  */
-export function embeddingsRoute({ dispatcher, registry, cluster, requireEmbeddings }: EmbeddingsRouteDeps) {
+export function embeddingsRoute({
+  dispatcher,
+  registry,
+  cluster,
+  requireEmbeddings,
+  limits,
+}: EmbeddingsRouteDeps) {
   return new Hono().post("/embeddings", async (c) => {
     const body = await parseOpenAIBody(c, embeddingRequestSchema);
-    requireEmbeddings();
     const inputs = typeof body.input === "string" ? [body.input] : body.input;
     const documents = inputs.map((content, index) => ({ id: String(index), content }));
+    // The whole batch, before it is split into chunks that would each pass on their own.
+    const problem = checkRequestLimits(
+      { GenerateEmbeddingBatch: { input_batch: documents, normalization_method: "L2" } },
+      limits,
+    );
+    if (problem) throw new OpenAIError({ message: `input ${problem.reason}`, status: 400, param: "input" });
+    requireEmbeddings();
     const requestId = c.get("requestId");
     const chunks = splitEmbeddingBatch(
       documents,

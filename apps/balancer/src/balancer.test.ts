@@ -103,6 +103,20 @@ async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs = 50
   }
 }
 
+async function waitForAgents(management: string, count: number) {
+  await waitUntil(
+    async () => (await (await fetch(`${management}/api/v1/agents`)).json()).agents.length === count,
+  );
+}
+
+async function waitForBuffered(management: string, count: number) {
+  await waitUntil(
+    async () =>
+      (await (await fetch(`${management}/api/v1/buffered_requests`)).json()).buffered_requests_current ===
+      count,
+  );
+}
+
 afterEach(async () => {
   for (const agent of agents.splice(0)) agent.terminate();
   await balancer?.close();
@@ -120,9 +134,7 @@ describe("balancer with scripted agents", () => {
         onRequest: streamingAgent(3),
       }),
     );
-    await waitUntil(
-      async () => (await (await fetch(`${urls.management}/api/v1/agents`)).json()).agents.length === 1,
-    );
+    await waitForAgents(urls.management, 1);
     const messages = await readNdjson(
       await fetch(`${urls.inference}/api/v1/continue_from_raw_prompt`, rawPrompt()),
     );
@@ -136,11 +148,7 @@ describe("balancer with scripted agents", () => {
   it("answers 503 in-band when the buffer is full and 504 when the wait times out", async () => {
     const urls = await start({ maxBufferedRequests: 1, bufferedRequestTimeoutMs: 200 });
     const first = fetch(`${urls.inference}/api/v1/continue_from_raw_prompt`, rawPrompt()).then(readNdjson);
-    await waitUntil(
-      async () =>
-        (await (await fetch(`${urls.management}/api/v1/buffered_requests`)).json())
-          .buffered_requests_current === 1,
-    );
+    await waitForBuffered(urls.management, 1);
     const overflow = await readNdjson(
       await fetch(`${urls.inference}/api/v1/continue_from_raw_prompt`, rawPrompt()),
     );
@@ -165,11 +173,7 @@ describe("balancer with scripted agents", () => {
   it("scales from zero: a request waits for an agent that joins later", async () => {
     const urls = await start();
     const pending = fetch(`${urls.inference}/api/v1/continue_from_raw_prompt`, rawPrompt()).then(readNdjson);
-    await waitUntil(
-      async () =>
-        (await (await fetch(`${urls.management}/api/v1/buffered_requests`)).json())
-          .buffered_requests_current === 1,
-    );
+    await waitForBuffered(urls.management, 1);
     agents.push(
       await connectScriptedAgent({
         managementAddress: urls.managementAddress,
@@ -192,9 +196,7 @@ describe("balancer with scripted agents", () => {
       slots: 1,
     });
     agents.push(silent);
-    await waitUntil(
-      async () => (await (await fetch(`${urls.management}/api/v1/agents`)).json()).agents.length === 1,
-    );
+    await waitForAgents(urls.management, 1);
     const pending = fetch(`${urls.inference}/api/v1/continue_from_raw_prompt`, rawPrompt()).then(readNdjson);
     await silent.waitFor((m) => "Request" in m);
     agents.push(
@@ -230,9 +232,7 @@ describe("balancer with scripted agents", () => {
       },
     });
     agents.push(flaky);
-    await waitUntil(
-      async () => (await (await fetch(`${urls.management}/api/v1/agents`)).json()).agents.length === 1,
-    );
+    await waitForAgents(urls.management, 1);
     const messages = await readNdjson(
       await fetch(`${urls.inference}/api/v1/continue_from_raw_prompt`, rawPrompt()),
     );
@@ -258,9 +258,7 @@ describe("balancer with scripted agents", () => {
       onRequest: streamingAgent(10_000, 5),
     });
     agents.push(agent);
-    await waitUntil(
-      async () => (await (await fetch(`${urls.management}/api/v1/agents`)).json()).agents.length === 1,
-    );
+    await waitForAgents(urls.management, 1);
     const abort = new AbortController();
     const response = await fetch(`${urls.inference}/api/v1/continue_from_raw_prompt`, {
       ...rawPrompt(),
@@ -341,9 +339,7 @@ describe("balancer with scripted agents", () => {
           }),
       }),
     );
-    await waitUntil(
-      async () => (await (await fetch(`${urls.management}/api/v1/agents`)).json()).agents.length === 1,
-    );
+    await waitForAgents(urls.management, 1);
     const metadata = await fetch(`${urls.management}/api/v1/agent/a/model_metadata`);
     expect(await metadata.json()).toEqual({ metadata: { "general.architecture": "llama" } });
     expect((await fetch(`${urls.management}/api/v1/agent/nobody/model_metadata`)).status).toBe(404);
@@ -354,9 +350,7 @@ describe("balancer with scripted agents", () => {
     agents.push(
       await connectScriptedAgent({ managementAddress: urls.managementAddress, id: "same", slots: 1 }),
     );
-    await waitUntil(
-      async () => (await (await fetch(`${urls.management}/api/v1/agents`)).json()).agents.length === 1,
-    );
+    await waitForAgents(urls.management, 1);
     await expect(
       connectScriptedAgent({ managementAddress: urls.managementAddress, id: "same", slots: 1 }),
     ).rejects.toThrow();

@@ -2,21 +2,30 @@ import { formatZodError } from "@paddler/protocol";
 import type { z } from "zod";
 import { PaddlerError } from "./errors.js";
 
+function parseWith<Schema extends z.ZodType>(
+  schema: Schema,
+  value: unknown,
+  url: string,
+  failure: { code: "invalid_response" | "invalid_request"; prefix: string },
+): z.infer<Schema> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new PaddlerError({
+    code: failure.code,
+    message: `${failure.prefix} ${url}: ${formatZodError(result.error)}`,
+    url,
+    body: value,
+    cause: result.error,
+  });
+}
+
 /** Validates what the server sent; a mismatch is a PaddlerError `invalid_response`. */
 export function parseResponse<Schema extends z.ZodType>(
   schema: Schema,
   value: unknown,
   url: string,
 ): z.infer<Schema> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw new PaddlerError({
-    code: "invalid_response",
-    message: `Unexpected response from ${url}: ${formatZodError(result.error)}`,
-    url,
-    body: value,
-    cause: result.error,
-  });
+  return parseWith(schema, value, url, { code: "invalid_response", prefix: "Unexpected response from" });
 }
 
 /** Validates what we are about to send; a mismatch is a PaddlerError `invalid_request`. */
@@ -25,15 +34,7 @@ export function parseRequest<Schema extends z.ZodType>(
   value: unknown,
   url: string,
 ): z.infer<Schema> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw new PaddlerError({
-    code: "invalid_request",
-    message: `Invalid request to ${url}: ${formatZodError(result.error)}`,
-    url,
-    body: value,
-    cause: result.error,
-  });
+  return parseWith(schema, value, url, { code: "invalid_request", prefix: "Invalid request to" });
 }
 
 /** JSON.parse that reports `invalid_response` instead of a SyntaxError. */

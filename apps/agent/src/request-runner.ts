@@ -5,6 +5,7 @@ import {
   emptyTokenUsage,
   type ResponsePayload,
 } from "@paddler/protocol";
+import { canForwardHttp } from "./engine/forwarding-engine.js";
 import type { InferenceEngine } from "./engine/inference-engine.js";
 
 export interface RequestRunnerOptions {
@@ -59,7 +60,9 @@ export class RequestRunner {
     }
     const engine = this.#options.engine();
     if (!engine) {
-      if ("GenerateEmbeddingBatch" in request)
+      if ("ForwardHttp" in request)
+        respond({ ForwardedHttp: { Failed: "No engine is running on this agent" } });
+      else if ("GenerateEmbeddingBatch" in request)
         respond({ Embedding: { Error: "No model is loaded on this agent" } });
       else respond({ GeneratedToken: { SamplerError: "No model is loaded on this agent" } });
       return;
@@ -82,6 +85,16 @@ export class RequestRunner {
     const respond = (response: ResponsePayload) =>
       this.#options.send({ Response: { generated_by: null, request_id: id, response } });
     try {
+      if ("ForwardHttp" in request) {
+        if (!canForwardHttp(engine)) {
+          respond({ ForwardedHttp: { Failed: "This agent's engine does not forward HTTP requests" } });
+          return;
+        }
+        for await (const event of engine.forwardHttp(request.ForwardHttp, abort.signal))
+          respond({ ForwardedHttp: event });
+        if (abort.signal.aborted) respond({ ForwardedHttp: { Failed: "Stopped" } });
+        return;
+      }
       if ("GenerateEmbeddingBatch" in request) {
         for await (const result of engine.generateEmbeddingBatch(
           request.GenerateEmbeddingBatch,
@@ -103,7 +116,8 @@ export class RequestRunner {
       }
     } catch (error) {
       this.#options.logger.error("request failed on the engine", { error, requestId: id });
-      if ("GenerateEmbeddingBatch" in request) respond({ Embedding: { Error: "The engine failed" } });
+      if ("ForwardHttp" in request) respond({ ForwardedHttp: { Failed: "The engine failed" } });
+      else if ("GenerateEmbeddingBatch" in request) respond({ Embedding: { Error: "The engine failed" } });
       else respond({ GeneratedToken: { SamplerError: `The engine failed: ${(error as Error).message}` } });
     }
   }

@@ -8,6 +8,7 @@ import {
   requestIdSchema,
   responseEnvelopeSchema,
 } from "./envelopes.js";
+import { forwardHttpRequestSchema } from "./forward-http.js";
 import { generateEmbeddingBatchParamsSchema } from "./generate-embedding-batch-params.js";
 import { slotAggregatedStatusSnapshotSchema } from "./slot-aggregated-status-snapshot.js";
 import { taggedVariant, unitVariant } from "./tagged.js";
@@ -44,6 +45,8 @@ export const agentRequestSchema = z.union([
   taggedVariant("GenerateEmbeddingBatch", generateEmbeddingBatchParamsSchema),
   unitVariant("GetChatTemplateOverride"),
   unitVariant("GetModelMetadata"),
+  // Only to agents whose status offers it (engine.forward_http_version); not in Paddler v4.
+  taggedVariant("ForwardHttp", forwardHttpRequestSchema),
 ]);
 export type AgentRequest = z.infer<typeof agentRequestSchema>;
 

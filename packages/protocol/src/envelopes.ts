@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { chatTemplateSchema } from "./chat-template.js";
 import { embeddingResultSchema } from "./embedding-result.js";
+import { forwardedHttpEventSchema } from "./forward-http.js";
 import { generatedTokenResultSchema } from "./generated-token-result.js";
 import { modelMetadataSchema } from "./model-metadata.js";
 import { taggedVariant, unitVariant } from "./tagged.js";
@@ -19,6 +20,8 @@ export const responsePayloadSchema = z.union([
   taggedVariant("Embedding", embeddingResultSchema),
   taggedVariant("ChatTemplateOverride", chatTemplateSchema.nullable()),
   taggedVariant("ModelMetadata", modelMetadataSchema.nullable()),
+  // The reply to a ForwardHttp request (agent to balancer only); not in Paddler v4.
+  taggedVariant("ForwardedHttp", forwardedHttpEventSchema),
   // Unused legacy variants that Paddler still declares.
   unitVariant("Timeout"),
   unitVariant("TooManyBufferedRequests"),

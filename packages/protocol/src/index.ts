@@ -17,6 +17,12 @@ export {
   toAgentDesiredState,
 } from "./agent-desired-state.js";
 export {
+  type AgentEngineInfo,
+  type AgentEngineKind,
+  agentEngineInfoSchema,
+  agentEngineKindSchema,
+} from "./agent-engine-info.js";
+export {
   type AgentIssue,
   agentIssueModelPathSchema,
   agentIssueSchema,
@@ -88,6 +94,14 @@ export {
   responsePayloadSchema,
 } from "./envelopes.js";
 export { describeZodError, type FieldProblem, formatZodError } from "./format-zod-error.js";
+export {
+  FORWARD_HTTP_VERSION,
+  type ForwardedHttpEvent,
+  type ForwardHttpRequest,
+  forwardedHttpEventSchema,
+  forwardHttpRequestSchema,
+  isTerminalForwardedHttpEvent,
+} from "./forward-http.js";
 export {
   type EmbeddingInputDocument,
   embeddingInputDocumentSchema,

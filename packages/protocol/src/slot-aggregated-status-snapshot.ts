@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { agentEngineInfoSchema } from "./agent-engine-info.js";
 import { agentIssueSchema } from "./agent-issue.js";
 import { agentStateApplicationStatusSchema } from "./agent-state-application-status.js";
 
@@ -17,6 +18,8 @@ export const agentStatusFieldsSchema = z.strictObject({
   issues: z.array(agentIssueSchema),
   uses_chat_template_override: z.boolean(),
   state_application_status: agentStateApplicationStatusSchema,
+  /** Not in Paddler v4; absent for the built-in llama.cpp engine. */
+  engine: agentEngineInfoSchema.optional(),
 });
 
 /** What the agent sends in RegisterAgent / UpdateAgentStatus; `version` grows on every change. */

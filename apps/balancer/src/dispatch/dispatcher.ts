@@ -3,6 +3,7 @@ import {
   type AgentRequest,
   type ErrorDetails,
   isTerminalEmbeddingResult,
+  isTerminalForwardedHttpEvent,
   isTerminalGeneratedTokenResult,
   type ResponsePayload,
 } from "@paddler/protocol";
@@ -48,6 +49,7 @@ function isTerminal(response: ResponsePayload): boolean {
   if (typeof response === "string") return true;
   if ("GeneratedToken" in response) return isTerminalGeneratedTokenResult(response.GeneratedToken);
   if ("Embedding" in response) return isTerminalEmbeddingResult(response.Embedding);
+  if ("ForwardedHttp" in response) return isTerminalForwardedHttpEvent(response.ForwardedHttp);
   return true;
 }
 
@@ -77,6 +79,7 @@ function isSuccess(response: ResponsePayload): boolean {
   if ("GeneratedToken" in response)
     return typeof response.GeneratedToken === "object" && "Done" in response.GeneratedToken;
   if ("Embedding" in response) return response.Embedding === "Done";
+  if ("ForwardedHttp" in response) return response.ForwardedHttp === "End";
   return true;
 }
 

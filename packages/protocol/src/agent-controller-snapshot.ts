@@ -5,6 +5,8 @@ import { agentStatusFieldsSchema } from "./slot-aggregated-status-snapshot.js";
 export const agentControllerSnapshotSchema = agentStatusFieldsSchema.extend({
   id: z.string(),
   name: z.string().nullable(),
+  /** The model pool it serves; absent from Paddler, whose agents all serve the one cluster. */
+  pool: z.string().optional(),
 });
 export type AgentControllerSnapshot = z.infer<typeof agentControllerSnapshotSchema>;
 

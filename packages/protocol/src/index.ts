@@ -93,6 +93,19 @@ export {
   responseEnvelopeSchema,
   responsePayloadSchema,
 } from "./envelopes.js";
+export {
+  defaultFleetSettings,
+  type FleetSettings,
+  fleetSettingsSchema,
+  IMPLICIT_POOL_POLICY,
+  isDefaultFleetSettings,
+  modelNameSchema,
+  NEW_POOL_POLICY,
+  type PoolPolicy,
+  poolPolicySchema,
+  type RoutingRule,
+  routingRuleSchema,
+} from "./fleet-settings.js";
 export { describeZodError, type FieldProblem, formatZodError } from "./format-zod-error.js";
 export {
   FORWARD_HTTP_VERSION,
@@ -143,6 +156,12 @@ export {
 export { type KvCacheDtype, kvCacheDtypeSchema } from "./kv-cache-dtype.js";
 export { type ModelMetadata, modelMetadataSchema } from "./model-metadata.js";
 export { DEFAULT_MODEL_POOL, type ModelPoolName, modelPoolNameSchema } from "./model-pool.js";
+export {
+  type ModelPoolSummary,
+  type ModelPoolsResponse,
+  modelPoolSummarySchema,
+  modelPoolsResponseSchema,
+} from "./model-pool-summary.js";
 export { agentDesiredModelFromUri, agentDesiredModelToUri, ModelUriError } from "./model-uri.js";
 export { type PoolingType, poolingTypeSchema } from "./pooling-type.js";
 export { type SamplingOverrides, samplingOverridesSchema } from "./sampling-overrides.js";

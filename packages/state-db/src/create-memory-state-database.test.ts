@@ -1,8 +1,13 @@
-import { type BalancerDesiredState, defaultBalancerDesiredState } from "@paddler/protocol";
+import {
+  type BalancerDesiredState,
+  defaultBalancerDesiredState,
+  defaultFleetSettings,
+  type FleetSettings,
+} from "@paddler/protocol";
 import { describe, expect, it } from "vitest";
 import { createMemoryStateDatabase } from "./create-memory-state-database.js";
 import { StateDatabaseError } from "./errors.js";
-import type { BalancerDesiredStateChange } from "./state-database.js";
+import type { BalancerDesiredStateChange, StateDatabaseChange } from "./state-database.js";
 
 const withModel: BalancerDesiredState = {
   ...defaultBalancerDesiredState,
@@ -21,7 +26,9 @@ describe("memory state database", () => {
   it("stores and notifies subscribers in store order until they unsubscribe", async () => {
     const database = createMemoryStateDatabase();
     const changes: BalancerDesiredStateChange[] = [];
-    const unsubscribe = database.subscribe((change) => changes.push(change));
+    const unsubscribe = database.subscribe((change) => {
+      if (change.kind === "desired_state") changes.push(change);
+    });
     const first = database.storeBalancerDesiredState(withModel);
     const second = database.storeBalancerDesiredState(defaultBalancerDesiredState);
     await Promise.all([first, second]);
@@ -60,5 +67,50 @@ describe("memory state database", () => {
     await expect(database.storeBalancerDesiredState(withModel)).rejects.toBeInstanceOf(AggregateError);
     expect(heard).toEqual(["second"]);
     expect(await database.readBalancerDesiredState()).toEqual(withModel);
+  });
+
+  it("keeps one desired state per pool: a store creates a pool, a delete removes it", async () => {
+    const database = createMemoryStateDatabase();
+    const changes: StateDatabaseChange[] = [];
+    database.subscribe((change) => changes.push(change));
+    await database.storeBalancerDesiredState(withModel, "chat");
+    expect(await database.listModelPools()).toEqual(["default", "chat"]);
+    expect(await database.readBalancerDesiredState("chat")).toEqual(withModel);
+    expect(await database.readBalancerDesiredState()).toEqual(defaultBalancerDesiredState);
+    await database.deleteModelPool("chat");
+    expect(await database.listModelPools()).toEqual(["default"]);
+    await expect(database.deleteModelPool("chat")).rejects.toMatchObject({ code: "UNKNOWN_MODEL_POOL" });
+    await expect(database.deleteModelPool("default")).rejects.toMatchObject({
+      code: "DEFAULT_POOL_REQUIRED",
+    });
+    await expect(database.storeBalancerDesiredState(withModel, "Bad Name")).rejects.toMatchObject({
+      code: "INVALID_STATE",
+    });
+    expect(changes.map((change) => `${change.kind}:${"pool" in change ? change.pool : ""}`)).toEqual([
+      "desired_state:chat",
+      "pool_deleted:chat",
+    ]);
+  });
+
+  it("stores fleet settings, and refuses a rule whose regex does not compile, naming it", async () => {
+    const database = createMemoryStateDatabase();
+    expect(await database.readFleetSettings()).toEqual(defaultFleetSettings);
+    const settings: FleetSettings = {
+      ...defaultFleetSettings,
+      aliases: { "gpt-4o": "chat" },
+      rules: [{ pattern: "llama-.*", pool: "chat" }],
+      pool_policies: { chat: "prefix_affinity" },
+    };
+    await database.storeFleetSettings(settings);
+    expect(await database.readFleetSettings()).toEqual(settings);
+    await expect(
+      database.storeFleetSettings({
+        ...settings,
+        rules: [...settings.rules, { pattern: "(", pool: "chat" }],
+      }),
+    ).rejects.toMatchObject({
+      code: "INVALID_STATE",
+      message: expect.stringContaining("rules.1.pattern: not a valid regular expression"),
+    });
   });
 });

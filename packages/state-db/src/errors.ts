@@ -7,6 +7,7 @@ export type StateDatabaseErrorCode =
   | "INVALID_STATE"
   | "IO_FAILED"
   | "UNKNOWN_MODEL_POOL"
+  | "DEFAULT_POOL_REQUIRED"
   | "CLOSED";
 
 /** Every failure of a state database carries a code, so callers branch on it rather than on messages. */

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import {
   type BalancerDesiredState,
   defaultBalancerDesiredState,
+  defaultFleetSettings,
   stateDatabaseFileSchema,
 } from "@paddler/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -74,6 +75,53 @@ describe("file state database", () => {
 
     await using second = await openStateDatabase(`file://${path}`);
     expect(await second.readBalancerDesiredState()).toEqual(seedExampleState);
+  });
+
+  it("keeps other pools and fleet settings beside Paddler's keys, and drops them when gone", async () => {
+    const path = join(directory, "state.json");
+    await copyFile(seedExample, path);
+    const embeddings = {
+      ...defaultBalancerDesiredState,
+      inference_parameters: { ...defaultBalancerDesiredState.inference_parameters, enable_embeddings: true },
+    };
+    const first = await openStateDatabase(`file://${path}`);
+    await first.storeBalancerDesiredState(embeddings, "embed");
+    await first.storeFleetSettings({
+      ...defaultFleetSettings,
+      aliases: { "text-embedding-3-small": "embed" },
+    });
+    await first.close();
+    expect(await readStateFile(path)).toMatchObject({
+      balancer_desired_state: seedExampleState,
+      model_pools: { embed: embeddings },
+      fleet_settings: { aliases: { "text-embedding-3-small": "embed" } },
+      version: "1",
+    });
+
+    const second = await openStateDatabase(`file://${path}`);
+    expect(await second.listModelPools()).toEqual(["default", "embed"]);
+    expect(await second.readBalancerDesiredState("embed")).toEqual(embeddings);
+    expect((await second.readFleetSettings()).aliases).toEqual({ "text-embedding-3-small": "embed" });
+    await second.deleteModelPool("embed");
+    await second.storeFleetSettings(defaultFleetSettings);
+    await second.close();
+    // Only the default pool left: Paddler's format again, byte for byte its two keys.
+    expect(Object.keys((await readStateFile(path)) as object)).toEqual(["balancer_desired_state", "version"]);
+  });
+
+  it("refuses a file that lists the default pool again under model_pools, naming the key", async () => {
+    const path = join(directory, "state.json");
+    await writeFile(
+      path,
+      JSON.stringify({
+        balancer_desired_state: defaultBalancerDesiredState,
+        model_pools: { default: defaultBalancerDesiredState },
+        version: "1",
+      }),
+    );
+    const error = await openStateDatabase(`file://${path}`).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(StateDatabaseFileError);
+    expect(String((error as Error).message)).toContain("model_pools.default");
   });
 
   it("creates a missing file with the defaults", async () => {

@@ -1,8 +1,8 @@
 import { readdir, readFile, realpath, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import {
-  type BalancerDesiredState,
-  defaultBalancerDesiredState,
+  DEFAULT_MODEL_POOL,
+  defaultFleetSettings,
   describeZodError,
   STATE_DATABASE_FILE_VERSION,
   stateDatabaseFileSchema,
@@ -11,6 +11,7 @@ import { createCachedStateDatabase } from "./create-cached-state-database.js";
 import { StateDatabaseError, StateDatabaseFileError } from "./errors.js";
 import { serializeStateDatabaseFile } from "./serialize-state-database-file.js";
 import type { StateDatabase } from "./state-database.js";
+import { defaultStoredState, type StoredState } from "./stored-state.js";
 import { upgradeStateDatabaseDocument } from "./upgrade-state-database-document.js";
 import { temporaryFilePrefix, writeFileAtomically } from "./write-file-atomically.js";
 
@@ -51,7 +52,7 @@ async function readExisting(path: string): Promise<string | null> {
   }
 }
 
-function parseContent(path: string, content: string): BalancerDesiredState {
+function parseContent(path: string, content: string): StoredState {
   let document: unknown;
   try {
     document = JSON.parse(content);
@@ -73,7 +74,22 @@ function parseContent(path: string, content: string): BalancerDesiredState {
       problems: [{ field: "version", reason: `unsupported version '${parsed.data.version}', expected '1'` }],
     });
   }
-  return parsed.data.balancer_desired_state;
+  const { balancer_desired_state, model_pools = {}, fleet_settings = defaultFleetSettings } = parsed.data;
+  if (DEFAULT_MODEL_POOL in model_pools) {
+    throw new StateDatabaseFileError({
+      path,
+      problems: [
+        {
+          field: `model_pools.${DEFAULT_MODEL_POOL}`,
+          reason: "the default pool is balancer_desired_state; it cannot be listed again in model_pools",
+        },
+      ],
+    });
+  }
+  return {
+    pools: { [DEFAULT_MODEL_POOL]: balancer_desired_state, ...model_pools },
+    settings: structuredClone(fleet_settings),
+  };
 }
 
 /** Temp files of a store interrupted by a crash; nothing else writes them, so they are safe to drop. */
@@ -91,7 +107,8 @@ async function removeStaleTemporaryFiles(path: string): Promise<void> {
 
 /**
  * `file:///abs/path.json`: the state lives in a pretty JSON file `{"balancer_desired_state": …,
- * "version": "1"}`. A missing or empty file is created with the defaults. A file that does not parse
+ * "version": "1"}` (Paddler's format), plus `model_pools` and `fleet_settings` once there is more
+ * than the default pool (see `serializeStateDatabaseFile`). A missing or empty file is created with the defaults. A file that does not parse
  * or validate stops start-up with a `StateDatabaseFileError` and is never overwritten. Files from
  * older Paddler versions load unchanged and are rewritten in the current format on the next store.
  *
@@ -101,7 +118,7 @@ async function removeStaleTemporaryFiles(path: string): Promise<void> {
  */
 export async function openFileStateDatabase(options: { url: string; path: string }): Promise<StateDatabase> {
   const path = await resolveTarget(options.path);
-  const persist = async (state: BalancerDesiredState): Promise<void> => {
+  const persist = async (state: StoredState): Promise<void> => {
     try {
       await writeFileAtomically(path, serializeStateDatabaseFile(state));
     } catch (error) {
@@ -111,9 +128,9 @@ export async function openFileStateDatabase(options: { url: string; path: string
 
   const content = await readExisting(path);
   await removeStaleTemporaryFiles(path);
-  let initialState: BalancerDesiredState;
+  let initialState: StoredState;
   if (content === null || content.trim() === "") {
-    initialState = structuredClone(defaultBalancerDesiredState);
+    initialState = defaultStoredState();
     await persist(initialState);
   } else {
     initialState = parseContent(path, content);

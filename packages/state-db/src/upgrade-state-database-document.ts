@@ -32,9 +32,19 @@ export function upgradeStateDatabaseDocument(document: unknown): unknown {
     // Paddler reads a file without a version as version "1".
     upgraded.version = STATE_DATABASE_FILE_VERSION;
   }
-  const desiredState = upgraded.balancer_desired_state;
+  upgraded.balancer_desired_state = upgradeDesiredState(upgraded.balancer_desired_state);
+  // Our own extra pools are written in the current shape, but a file may predate a new key.
+  if (isJsonObject(upgraded.model_pools)) {
+    upgraded.model_pools = Object.fromEntries(
+      Object.entries(upgraded.model_pools).map(([pool, state]) => [pool, upgradeDesiredState(state)]),
+    );
+  }
+  return upgraded;
+}
+
+function upgradeDesiredState(desiredState: unknown): unknown {
   if (!isJsonObject(desiredState)) {
-    return upgraded;
+    return desiredState;
   }
   const upgradedState = withMissingKeys(desiredState, defaultBalancerDesiredState);
   const parameters = upgradedState.inference_parameters;
@@ -49,6 +59,5 @@ export function upgradeStateDatabaseDocument(document: unknown): unknown {
       defaultBalancerDesiredState.inference_parameters,
     );
   }
-  upgraded.balancer_desired_state = upgradedState;
-  return upgraded;
+  return upgradedState;
 }

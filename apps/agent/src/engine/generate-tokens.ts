@@ -22,6 +22,11 @@ export interface GenerateTokensOptions {
   promptOpensThinking: boolean;
   toolCalls: { parse: boolean; tools: readonly Tool[] };
   signal: AbortSignal;
+  /**
+   * While another request waits for the context lock (to be admitted to its slot), a promise to
+   * wait on before asking for the next token: with no decode queued the batch loop lets it in.
+   */
+  admissionGate?: () => Promise<void> | null;
 }
 
 /** Raised from node-llama-cpp's context-shift hook: Paddler ends the request instead of shifting. */
@@ -107,6 +112,8 @@ export async function* generateTokens(options: GenerateTokensOptions): AsyncGene
   let lastTokens: Token[] = promptTokens.slice(-lastTokensForDetokenizer);
   try {
     while (maxTokens < 0 || generated < maxTokens) {
+      const gate = options.admissionGate?.();
+      if (gate) await gate;
       const step = await iterator.next();
       if (signal.aborted) return;
       if (step.done) break;

@@ -60,6 +60,20 @@ const tokenGenerationDisabled: GeneratedTokenResult = {
   TokenGenerationDisabled: "Token generation is disabled while the cluster is configured for embeddings",
 };
 
+interface AdmissionGate {
+  waiting: number;
+  opened: Promise<void>;
+  open(): void;
+}
+
+function openAdmissionGate(): AdmissionGate {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { waiting: 0, opened, open };
+}
+
 /** A loaded model with its context: every slot is one sequence of that one context. */
 export function createLlamaEngine(parts: LlamaEngineParts): LlamaInferenceEngine {
   const { llama, model, mode, metadata, warnings } = parts;
@@ -68,6 +82,8 @@ export function createLlamaEngine(parts: LlamaEngineParts): LlamaInferenceEngine
   let parameters = desiredState.inference_parameters;
   let chatTemplate = parts.chatTemplate;
   const disposal = new AbortController();
+  /** Closed while a request waits for the context lock to drop old tokens from its sequence. */
+  let admission: AdmissionGate | null = null;
   const sequencePool = createSlotPool(mode.kind === "generation" ? mode.sequences : []);
   const embeddingPool = createSlotPool(
     mode.kind === "embeddings" ? Array.from({ length: mode.slots }, (_, index) => index) : [],
@@ -123,7 +139,20 @@ export function createLlamaEngine(parts: LlamaEngineParts): LlamaInferenceEngine
         promptTokens.length - 1,
       );
       if (sequence.nextTokenIndex > cachedTokens) {
-        await sequence.eraseContextTokenRanges([{ start: cachedTokens, end: sequence.nextTokenIndex }]);
+        // The erase needs node-llama-cpp's context lock, which its batch loop keeps for as long as
+        // any sequence queues another decode: without the gate this request would wait for every
+        // other slot to finish. Running generations hold their next decode until it is done.
+        admission ??= openAdmissionGate();
+        const gate = admission;
+        gate.waiting++;
+        try {
+          await sequence.eraseContextTokenRanges([{ start: cachedTokens, end: sequence.nextTokenIndex }]);
+        } finally {
+          if (--gate.waiting === 0) {
+            admission = null;
+            gate.open();
+          }
+        }
       }
       yield* generateTokens({
         model,
@@ -137,6 +166,7 @@ export function createLlamaEngine(parts: LlamaEngineParts): LlamaInferenceEngine
         promptOpensThinking: request.opensThinking,
         toolCalls: request.toolCalls,
         signal,
+        admissionGate: () => admission?.opened ?? null,
       });
     } finally {
       sequencePool.release(sequence);

@@ -6,17 +6,32 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { runAddedLatencyBench } from "./benches/added-latency-bench.js";
+import { runFairnessBench } from "./benches/fairness-bench.js";
 import { runModelThroughputBench } from "./benches/model-throughput-bench.js";
 import { runOverheadBench } from "./benches/overhead-bench.js";
+import { runProfileBench } from "./benches/profile-bench.js";
 import { runScaleBench } from "./benches/scale-bench.js";
+import { runTokenCostBench } from "./benches/token-cost-bench.js";
 import { machineInfo } from "./lib/machine-info.js";
 import { modelPath, resultsDir } from "./lib/repo-paths.js";
+import { flameGraphSvg } from "./profile/flame-graph-svg.js";
 import { barChartSvg } from "./report/bar-chart-svg.js";
 import type { BenchResults } from "./report/bench-results.js";
 import { renderReport } from "./report/render-report.js";
 
-const names = ["overhead", "added-latency", "throughput", "scale"] as const;
-const { values } = parseArgs({ options: { only: { type: "string" } } });
+const names = [
+  "overhead",
+  "token-cost",
+  "added-latency",
+  "throughput",
+  "fairness",
+  "scale",
+  "profile",
+] as const;
+const { values } = parseArgs({ options: { only: { type: "string" }, quick: { type: "boolean" } } });
+// --quick: short runs to check the benches work; its figures are not for the report.
+const quickScale = values.quick ? 0.3 : 1;
+const runMs = (value: number) => Math.max(500, Math.round(value * quickScale));
 const selected = new Set(values.only ? values.only.split(",") : names);
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -28,6 +43,9 @@ const results: BenchResults = {
   addedLatency: null,
   throughput: null,
   scale: null,
+  tokenCost: null,
+  fairness: null,
+  profile: null,
 };
 
 async function step<T>(
@@ -62,6 +80,9 @@ const started = performance.now();
 results.overhead = await step("overhead", true, () =>
   runOverheadBench({ rounds: 2, rates: [200, 500], runMs: 4000, wrkSeconds: 4, log }),
 );
+results.tokenCost = await step("token-cost", true, () =>
+  runTokenCostBench({ rounds: 2, runMs: runMs(3000), concurrency: 16, relayConcurrency: [8, 32, 96], log }),
+);
 results.addedLatency = await step("added-latency", true, () => runAddedLatencyBench({ requests: 300, log }));
 results.throughput = await step("throughput", true, () =>
   runModelThroughputBench({
@@ -73,13 +94,29 @@ results.throughput = await step("throughput", true, () =>
     log,
   }),
 );
+results.fairness = await step("fairness", true, () =>
+  runFairnessBench({ slots: 4, longMaxTokens: 600, probes: values.quick ? 10 : 40, log }),
+);
 results.scale = await step("scale", false, () =>
   runScaleBench({ agentCounts: [1, 10, 100, 1000], bufferedRequests: 10_000, dispatchRequests: 300, log }),
 );
-results.durations.total = (performance.now() - started) / 1000;
-
 const charts: string[] = [];
 await mkdir(resultsDir, { recursive: true });
+const profiled = await step("profile", true, () =>
+  runProfileBench({ runMs: runMs(4000), concurrency: 16, log }),
+);
+if (profiled) {
+  results.profile = profiled.result;
+  await writeFile(
+    join(resultsDir, "balancer-flame.svg"),
+    flameGraphSvg(
+      profiled.profile,
+      `Balancer CPU under stream load (${profiled.result.load}); idle left out`,
+    ),
+  );
+}
+results.durations.total = (performance.now() - started) / 1000;
+
 if (results.overhead) {
   const { overhead } = results;
   const rates = [...new Set(overhead.openLoop.map((entry) => entry.rate))];

@@ -2,6 +2,7 @@ import { type AgentDriver, startAgentDriver } from "../lib/agent-driver.js";
 import { type BenchCluster, startBenchCluster } from "../lib/bench-cluster.js";
 import { generateOverHttp } from "../lib/generate-over-http.js";
 import { median } from "../lib/percentile.js";
+import { processTreeCpuMicros } from "../lib/proc-cpu.js";
 import { benchFile } from "../lib/repo-paths.js";
 import { type SpawnedEntry, spawnEntry } from "../lib/spawn-entry.js";
 
@@ -16,6 +17,9 @@ export interface ThroughputRow {
   /** node-llama-cpp called directly, same run, with `baselineSequences` sequences. */
   baselineTokensPerSecond: number;
   baselineSequences: number;
+  /** CPU µs per generated token of the agent process (agent rows) and of node-llama-cpp alone. */
+  cpuUsPerToken?: number;
+  baselineCpuUsPerToken?: number;
 }
 
 export interface ModelThroughputOptions {
@@ -55,30 +59,42 @@ export async function runModelThroughputBench(options: ModelThroughputOptions): 
   const { log, maxTokens } = options;
   const waves = 3;
   const direct = await spawnEntry<{ type: "ready" }>({ file: benchFile("targets/llama-direct-main.ts") });
+  let baselineCpu = Number.NaN;
   const baseline = async (sequences: number) => {
     let tokens = 0;
     let ms = 0;
+    const cpuBefore = processTreeCpuMicros(direct.pid);
     for (let wave = 0; wave < waves; wave++) {
       const result = await direct.ask<Measure>({ type: "generate", sequences, maxTokens, prompt });
       tokens += result.tokens;
       ms += result.ms;
     }
+    baselineCpu = (processTreeCpuMicros(direct.pid) - cpuBefore) / Math.max(1, tokens);
     return (tokens / ms) * 1000;
   };
   const drivers: { slots: number; driver: AgentDriver; agent: SpawnedEntry<unknown> }[] = [];
   const clusters: { agents: number; cluster: BenchCluster }[] = [];
   const samples = new Map<
     string,
-    { row: Omit<ThroughputRow, "tokensPerSecond" | "baselineTokensPerSecond">; tps: number[]; base: number[] }
+    {
+      row: Omit<ThroughputRow, "tokensPerSecond" | "baselineTokensPerSecond">;
+      tps: number[];
+      base: number[];
+      cpu: number[];
+      baseCpu: number[];
+    }
   >();
   const record = (
     row: Omit<ThroughputRow, "tokensPerSecond" | "baselineTokensPerSecond">,
     tps: number,
     base: number,
+    cpu = Number.NaN,
   ) => {
-    const entry = samples.get(row.label) ?? { row, tps: [], base: [] };
+    const entry = samples.get(row.label) ?? { row, tps: [], base: [], cpu: [], baseCpu: [] };
     entry.tps.push(tps);
     entry.base.push(base);
+    entry.cpu.push(cpu);
+    entry.baseCpu.push(baselineCpu);
     samples.set(row.label, entry);
     log(
       `  ${row.label}: ${tps.toFixed(0)} tokens/s vs direct ${base.toFixed(0)} (${((tps / base) * 100).toFixed(0)}%)`,
@@ -101,8 +117,9 @@ export async function runModelThroughputBench(options: ModelThroughputOptions): 
       });
     }
     for (let round = 0; round < options.rounds; round++) {
-      for (const { slots, driver } of drivers) {
+      for (const { slots, driver, agent } of drivers) {
         const base = await baseline(slots);
+        const cpuBefore = processTreeCpuMicros(agent.pid);
         const result = await measure(
           async () =>
             (await driver.generate({ ContinueFromRawPrompt: { raw_prompt: prompt, max_tokens: maxTokens } }))
@@ -121,6 +138,7 @@ export async function runModelThroughputBench(options: ModelThroughputOptions): 
           },
           (result.tokens / result.ms) * 1000,
           base,
+          (processTreeCpuMicros(agent.pid) - cpuBefore) / Math.max(1, result.tokens),
         );
       }
       for (const { agents, cluster } of clusters) {
@@ -155,9 +173,11 @@ export async function runModelThroughputBench(options: ModelThroughputOptions): 
     }
     await direct.stop();
   }
-  return [...samples.values()].map(({ row, tps, base }) => ({
+  return [...samples.values()].map(({ row, tps, base, cpu, baseCpu }) => ({
     ...row,
     tokensPerSecond: median(tps),
     baselineTokensPerSecond: median(base),
+    cpuUsPerToken: median(cpu),
+    baselineCpuUsPerToken: median(baseCpu),
   }));
 }

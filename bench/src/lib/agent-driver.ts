@@ -21,13 +21,15 @@ export interface AgentDriver {
   /** `host:port` to give the agent as its management address. */
   readonly address: string;
   waitForSlots(total: number, timeoutMs?: number): Promise<void>;
-  generate(request: AgentRequest): Promise<GenerationOutcome>;
+  /** `onFirstToken` fires when the first ContentToken arrives (the fairness bench waits for it). */
+  generate(request: AgentRequest, onFirstToken?: () => void): Promise<GenerationOutcome>;
   close(): Promise<void>;
 }
 
 interface Pending {
   sentAt: number;
   firstTokenMs: number;
+  onFirstToken?: () => void;
   resolve(outcome: GenerationOutcome): void;
   reject(error: Error): void;
 }
@@ -75,7 +77,10 @@ export async function startAgentDriver(): Promise<AgentDriver> {
       const token: GeneratedTokenResult = payload.GeneratedToken;
       const now = performance.now();
       if (typeof token === "object" && "ContentToken" in token) {
-        if (Number.isNaN(entry.firstTokenMs)) entry.firstTokenMs = now - entry.sentAt;
+        if (Number.isNaN(entry.firstTokenMs)) {
+          entry.firstTokenMs = now - entry.sentAt;
+          entry.onFirstToken?.();
+        }
         return;
       }
       pending.delete(envelope.request_id);
@@ -98,10 +103,16 @@ export async function startAgentDriver(): Promise<AgentDriver> {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },
-    generate(request) {
+    generate(request, onFirstToken) {
       const id = `bench-${++nextId}`;
       return new Promise((resolve, reject) => {
-        pending.set(id, { sentAt: performance.now(), firstTokenMs: Number.NaN, resolve, reject });
+        pending.set(id, {
+          sentAt: performance.now(),
+          firstTokenMs: Number.NaN,
+          onFirstToken,
+          resolve,
+          reject,
+        });
         send({ Request: { id, request } });
       });
     },

@@ -19,6 +19,13 @@ export interface LoadGenerator {
     concurrency: number;
     durationMs: number;
   }): Promise<LoadResult>;
+  /** Closed loop over the inference socket: `concurrency` requests in flight on one WebSocket. */
+  socketLoop(options: {
+    url: string;
+    request: unknown;
+    concurrency: number;
+    durationMs: number;
+  }): Promise<LoadResult>;
   stop(): Promise<void>;
 }
 
@@ -29,6 +36,7 @@ export async function startLoadGenerator(): Promise<LoadGenerator> {
     pid: worker.pid,
     openLoop: (options) => worker.ask<LoadResult>({ type: "open", ...options }),
     closedLoop: (options) => worker.ask<LoadResult>({ type: "closed", ...options }),
+    socketLoop: (options) => worker.ask<LoadResult>({ type: "socket", ...options }),
     stop: () => worker.stop(),
   };
 }

@@ -3,6 +3,7 @@
 // target that stalls is charged for the queue it causes (no coordinated omission).
 // Closed loop: N connections each send the next request when the last one ends (wrk's model).
 import { Agent, request } from "node:http";
+import WebSocket from "ws";
 
 interface Job {
   url: string;
@@ -16,6 +17,16 @@ interface OpenJob extends Job {
 interface ClosedJob extends Job {
   type: "closed";
   concurrency: number;
+}
+
+/** Closed loop over Paddler's inference socket: `concurrency` requests in flight on one WebSocket. */
+interface SocketJob {
+  type: "socket";
+  url: string;
+  /** The `request` of each `{ Request: { id, request } }` frame. */
+  request: unknown;
+  concurrency: number;
+  durationMs: number;
 }
 
 interface Outcome {
@@ -86,9 +97,51 @@ async function closedLoop({ url, body, concurrency, durationMs }: ClosedJob) {
   return outcomes;
 }
 
-process.on("message", (job: OpenJob | ClosedJob) => {
+async function socketLoop({ url, request: agentRequest, concurrency, durationMs }: SocketJob) {
+  const socket = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    socket.once("open", resolve);
+    socket.once("error", reject);
+  });
+  const deadline = performance.now() + durationMs;
+  const outcomes: Outcome[] = [];
+  const pending = new Map<string, { startedAt: number; ttfb: number; done: () => void }>();
+  let nextId = 0;
+  socket.on("message", (data) => {
+    const message = JSON.parse(String(data)) as {
+      Response?: { request_id: string; response: { GeneratedToken?: unknown } };
+      Error?: { request_id: string };
+    };
+    const id = message.Response?.request_id ?? message.Error?.request_id;
+    const entry = id === undefined ? undefined : pending.get(id);
+    if (!entry || id === undefined) return;
+    const now = performance.now();
+    if (Number.isNaN(entry.ttfb)) entry.ttfb = now - entry.startedAt;
+    const token = message.Response?.response.GeneratedToken;
+    const done = typeof token === "object" && token !== null && "Done" in token;
+    if (!done && !message.Error) return;
+    pending.delete(id);
+    outcomes.push({ ok: done, ttfbMs: entry.ttfb, totalMs: now - entry.startedAt });
+    entry.done();
+  });
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline && socket.readyState === WebSocket.OPEN) {
+        const id = `load-${++nextId}`;
+        await new Promise<void>((done) => {
+          pending.set(id, { startedAt: performance.now(), ttfb: Number.NaN, done });
+          socket.send(JSON.stringify({ Request: { id, request: agentRequest } }));
+        });
+      }
+    }),
+  );
+  socket.close();
+  return outcomes;
+}
+
+process.on("message", (job: OpenJob | ClosedJob | SocketJob) => {
   const started = performance.now();
-  const run = job.type === "open" ? openLoop(job) : closedLoop(job);
+  const run = job.type === "open" ? openLoop(job) : job.type === "closed" ? closedLoop(job) : socketLoop(job);
   run.then((outcomes) => {
     const ok = outcomes.filter((outcome) => outcome.ok);
     process.send?.({

@@ -1,7 +1,10 @@
 import type { AddedLatencyRow } from "../benches/added-latency-bench.js";
+import type { FairnessResult } from "../benches/fairness-bench.js";
 import type { ThroughputRow } from "../benches/model-throughput-bench.js";
 import type { OverheadResult } from "../benches/overhead-bench.js";
+import type { ProfileResult } from "../benches/profile-bench.js";
 import type { ScaleResult } from "../benches/scale-bench.js";
+import type { TokenCostResult } from "../benches/token-cost-bench.js";
 import type { MachineInfo } from "../lib/machine-info.js";
 
 /** Everything one `pnpm bench` run measured; also written raw to bench/results/results.json. */
@@ -15,4 +18,7 @@ export interface BenchResults {
   addedLatency: AddedLatencyRow[] | null;
   throughput: ThroughputRow[] | null;
   scale: ScaleResult | null;
+  tokenCost: TokenCostResult | null;
+  fairness: FairnessResult | null;
+  profile: ProfileResult | null;
 }

@@ -6,12 +6,15 @@ import type {
   Variant,
 } from "../benches/overhead-bench.js";
 import type { BenchResults } from "./bench-results.js";
+import { fairnessSection, profileSection, tokenCostSection } from "./hot-path-sections.js";
 
 const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)} ms` : "n/a");
 const signedMs = (value: number) =>
   Number.isFinite(value) ? `${value >= 0 ? "+" : ""}${value.toFixed(2)} ms` : "n/a";
 const us = (value: number | undefined) =>
   value !== undefined && Number.isFinite(value) ? `${value.toFixed(0)} µs` : "n/a";
+const us1 = (value: number | undefined) =>
+  value !== undefined && Number.isFinite(value) ? `${value.toFixed(1)} µs` : "n/a";
 const pct = (value: number) => (Number.isFinite(value) ? `${(value * 100).toFixed(0)}%` : "n/a");
 const kb = (bytes: number) => (Number.isFinite(bytes) ? `${(bytes / 1024).toFixed(1)} KB` : "n/a");
 
@@ -41,9 +44,21 @@ interface Goal {
   why: string;
 }
 
+/** The profile's heaviest frames in a few words, for the "why" of a missed CPU goal. */
+function profileWhy(results: BenchResults): string {
+  const profile = results.profile;
+  if (!profile) return "no profile in this run";
+  const top = profile.frames
+    .slice(0, 5)
+    .map((frame) => `${frame.name.replace(/ \(.*$/, "")} ${pct(frame.selfShare)}`)
+    .join(", ");
+  return `the profile (below) has the balancer busy in ${pct(profile.busyShare)} of its samples; heaviest self time: ${top}`;
+}
+
 function goals(results: BenchResults): Goal[] {
   const list: Goal[] = [];
-  const { overhead, throughput, scale } = results;
+  const { overhead, throughput, tokenCost, addedLatency, fairness, scale } = results;
+  const why = profileWhy(results);
   if (overhead) {
     const rate = Math.max(...overhead.openLoop.map((entry) => entry.rate));
     const direct = row(overhead, "direct", "stream", rate);
@@ -54,41 +69,76 @@ function goals(results: BenchResults): Goal[] {
       const nginxAdded = nginx ? nginx.p99Ms - direct.p99Ms : Number.NaN;
       const over = added - nginxAdded;
       list.push({
-        goal: `added p99 within 1 ms of nginx's at ${rate} req/s (16-token streams)`,
+        goal: `added p99 within 5 ms of nginx's at ${rate} streams/s (16 tokens)`,
         measured: `balancer ${signedMs(added)}, nginx ${signedMs(nginxAdded)} over direct`,
-        met: nginx ? over <= 1 : null,
+        met: nginx ? over <= 5 : null,
         why: nginx
-          ? over <= 1
+          ? over <= 5
             ? ""
-            : `missed by ${over.toFixed(2)} ms: the balancer spends ${us(proxyCpu(balancer))} of CPU per stream on a 2-core machine shared with the agent and the load generator, so at ${rate} req/s it runs at ${((proxyCpu(balancer) * rate) / 1e4).toFixed(0)}% of a core and requests queue behind each other`
+            : `missed by ${over.toFixed(2)} ms: at ${us(proxyCpu(balancer))} of CPU per stream the balancer needs ${((proxyCpu(balancer) * rate) / 1e4).toFixed(0)}% of a core at ${rate} streams/s, on 2 cores shared with the agent, the load generator and other work, so streams queue behind each other; ${why}`
           : "nginx missing: no comparison",
       });
     }
-    const balancerCpu = proxyCpu(row(overhead, "balancer", "stream", rate));
-    list.push({
-      goal: "under 300 µs of balancer CPU per 16-token stream",
-      measured: `${us(balancerCpu)} (nginx ${us(proxyCpu(row(overhead, "nginx", "stream", rate)))})`,
-      met: balancerCpu < 300,
-      why:
-        balancerCpu < 300
-          ? ""
-          : `missed by ${(balancerCpu / 300).toFixed(1)}×: nginx copies bytes, while the balancer runs JavaScript per request and per token. A CPU profile (16-token streams) shows the time spread thin: about a third in the HTTP layer (undici Request objects, Web ReadableStream, Hono routing), ~7% in one socket write per token, ~4% in zod (request bodies), ~1% in prom-client, and only ~13% in our own dispatch, frame parsing (already a hand-checked fast path, not zod) and SSE mapping (a per-request AsyncLocalStorage that cost ~6% has since been removed). A bare GET /health through the same stack costs ~540 µs here, so meeting the goal means serving the hot routes from plain node:http handlers outside Hono`,
-    });
+    if (!tokenCost) {
+      const balancerCpu = proxyCpu(row(overhead, "balancer", "stream", rate));
+      list.push({
+        goal: "≤ 300 µs of balancer CPU per 16-token stream",
+        measured: `${us(balancerCpu)} (nginx ${us(proxyCpu(row(overhead, "nginx", "stream", rate)))})`,
+        met: balancerCpu <= 300,
+        why: balancerCpu <= 300 ? "" : `missed by ${(balancerCpu / 300).toFixed(1)}×: ${why}`,
+      });
+    }
     const directMax = maxRate(overhead, "direct", "stream");
     const nginxMax = maxRate(overhead, "nginx", "stream");
     const balancerMax = maxRate(overhead, "balancer", "stream");
     if (directMax && balancerMax) {
       const ratio = balancerMax.requestsPerSecond / directMax.requestsPerSecond;
       list.push({
-        goal: "at least 40% of direct's streamed req/s at 32 connections (nginx ~78%)",
+        goal: "≥ 90% of direct's streamed req/s at 32 connections",
         measured: `balancer ${pct(ratio)}, nginx ${nginxMax ? pct(nginxMax.requestsPerSecond / directMax.requestsPerSecond) : "n/a"} (direct ${directMax.requestsPerSecond.toFixed(0)} req/s)`,
-        met: ratio >= 0.4,
+        met: ratio >= 0.9,
         why:
-          ratio >= 0.4
+          ratio >= 0.9
             ? ""
-            : `missed by ${((0.4 - ratio) * 100).toFixed(0)} points: CPU-bound (balancer + agent ≈ ${us(
+            : `missed by ${((0.9 - ratio) * 100).toFixed(0)} points: CPU-bound (balancer + agent ≈ ${us(
                 (balancerMax.cpuUsPerRequest.balancer ?? 0) + (balancerMax.cpuUsPerRequest.agent ?? 0),
-              )} per stream on 2 cores shared with wrk); direct is limited by its 16 timer ticks per stream, not by CPU`,
+              )} per stream on 2 cores shared with wrk, where direct spends ${us(proxyCpu(directMax))}); ${why}`,
+      });
+    }
+  }
+  if (tokenCost) {
+    const routes = tokenCost.rows.filter((entry) => entry.route.startsWith("balancer"));
+    const nginx = tokenCost.rows.find((entry) => entry.route === "nginx");
+    if (routes.length > 0) {
+      const worstStream = Math.max(...routes.map((entry) => entry.cpuUsPer16));
+      list.push({
+        goal: "≤ 300 µs of balancer CPU per 16-token stream on every inference route",
+        measured: `${routes.map((entry) => `${entry.route.replace("balancer ", "")} ${us(entry.cpuUsPer16)}`).join(", ")} (nginx ${us(nginx?.cpuUsPer16)})`,
+        met: worstStream <= 300,
+        why:
+          worstStream <= 300 ? "" : `missed by ${(worstStream / 300).toFixed(1)}× on the worst route: ${why}`,
+      });
+      const worstToken = Math.max(...routes.map((entry) => entry.cpuUsPerToken));
+      list.push({
+        goal: "≤ 10 µs of balancer CPU per relayed token (one core relays ≥ 100,000 tokens/s)",
+        measured: `${routes.map((entry) => `${entry.route.replace("balancer ", "")} ${entry.cpuUsPerToken.toFixed(1)} µs`).join(", ")} (nginx ${nginx ? nginx.cpuUsPerToken.toFixed(1) : "n/a"} µs)`,
+        met: worstToken <= 10,
+        why: worstToken <= 10 ? "" : `missed by ${(worstToken / 10).toFixed(1)}× on the worst route: ${why}`,
+      });
+    }
+  }
+  if (addedLatency) {
+    const synthetic = addedLatency.find((entry) => entry.engine === "synthetic");
+    if (synthetic) {
+      const added = synthetic.balancer.p50 - synthetic.direct.p50;
+      list.push({
+        goal: "≤ 0.5 ms time to first token added, p50, one request at a time",
+        measured: `${signedMs(added)} (synthetic agent; p99 ${signedMs(synthetic.balancer.p99 - synthetic.direct.p99)})`,
+        met: added <= 0.5,
+        why:
+          added <= 0.5
+            ? ""
+            : `missed by ${(added - 0.5).toFixed(2)} ms: one request's path crosses two extra sockets and processes (client→balancer HTTP, balancer→agent WebSocket frame, and the token's way back) plus the HTTP request's parsing, routing and validation in the balancer; ${why}`,
       });
     }
   }
@@ -97,16 +147,34 @@ function goals(results: BenchResults): Goal[] {
     for (const entry of agentRows) {
       const ratio = entry.tokensPerSecond / entry.baselineTokensPerSecond;
       list.push({
-        goal: `at least 90% of node-llama-cpp's tokens/s (${entry.label})`,
+        goal: `≥ 95% of node-llama-cpp's tokens/s (${entry.label})`,
         measured: `${entry.tokensPerSecond.toFixed(0)} vs ${entry.baselineTokensPerSecond.toFixed(0)} tokens/s = ${pct(ratio)}`,
-        met: ratio >= 0.9,
+        met: ratio >= 0.95,
         why:
-          ratio >= 0.9
+          ratio >= 0.95
             ? ""
-            : `missed by ${((0.9 - ratio) * 100).toFixed(0)} points: stories260K generates a token in ~0.5 ms, so the agent's per-token work (detokenize with context, stop-string and token-class checks, one JSON WebSocket frame per token, the status bookkeeping) is a large share of each token; with a real model (tens of ms per token) the same fixed cost is < 1%`,
+            : `missed by ${((0.95 - ratio) * 100).toFixed(0)} points: stories260K generates a token in well under a millisecond, so the agent's own per-token work (${us1(entry.cpuUsPerToken)} of agent CPU per token against ${us1(entry.baselineCpuUsPerToken)} for node-llama-cpp alone: detokenizing, stop-string and token-class checks, a JSON frame per token) is a visible share of each token; with a real model (tens of ms per token) the same fixed cost is < 1%`,
       });
     }
   }
+  if (fairness) {
+    const added = fairness.busyP99Ms - fairness.idleP99Ms;
+    list.push({
+      goal: "first token of a request admitted beside 3 long generations within one batch step (p99 over idle)",
+      measured: `p99 ${ms(fairness.busyP99Ms)} vs ${ms(fairness.idleP99Ms)} idle: ${signedMs(added)}, batch step ${ms(fairness.batchStepMs)}`,
+      met: added <= fairness.batchStepMs,
+      why:
+        added <= fairness.batchStepMs
+          ? ""
+          : `missed by ${(added - fairness.batchStepMs).toFixed(2)} ms: the new request waits for the running decode, the erase of its slot's old tokens, then its prompt's decode, which shares the batch with the others' next tokens; the agent, its balancer driver and node-llama-cpp share 2 busy cores, so a step here varies a lot`,
+    });
+  }
+  list.push({
+    goal: "balancer + agent ≥ 0.9× of llama-server called directly",
+    measured: "not measured in this bench (the managed llama-server engine and its bench are issue 14's)",
+    met: null,
+    why: "",
+  });
   if (scale) {
     const at = (agents: number) => scale.agents.find((entry) => entry.agents === agents);
     const ten = at(10);
@@ -224,6 +292,21 @@ export function renderReport(results: BenchResults, charts: string[]): string {
       );
     }
   }
+  if (results.overhead) {
+    const direct = row(results.overhead, "direct", "stream", 200);
+    const balancer = row(results.overhead, "balancer", "stream", 200);
+    if (direct && balancer)
+      lines.push(
+        `- Time to first byte added at 200 streams/s (OpenAI SSE, synthetic agent): p50 ${signedMs(balancer.ttfbP50Ms - direct.ttfbP50Ms)}, p99 ${signedMs(balancer.ttfbP99Ms - direct.ttfbP99Ms)}`,
+      );
+  }
+  if (results.tokenCost) {
+    const ndjson = results.tokenCost.rows.find((entry) => entry.route === "balancer ndjson");
+    if (ndjson)
+      lines.push(
+        `- One balancer core relays ~${Math.round(1e6 / ndjson.cpuUsPerToken).toLocaleString("en")} tokens/s on the native route at the per-token slope (${us1(ndjson.cpuUsPerToken)} per token)`,
+      );
+  }
   lines.push(
     "",
     `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Linux ${machine.kernel}, Node ${machine.node}; run ${machine.date}. The machine is shared with other work while the bench runs, so absolute times are noisy: compare the ratios, which come from targets interleaved in the same run.`,
@@ -231,9 +314,10 @@ export function renderReport(results: BenchResults, charts: string[]): string {
     "Rerun: `pnpm bench` (needs `../shared/models/stories260K.gguf`; `apt-get install -y nginx wrk` for those targets). Raw figures: `bench/results/results.json` (not committed).",
     "",
   );
-  for (const chart of charts) lines.push(`![${chart}](${chart})`, "");
+  for (const chart of charts.filter((name) => name !== "balancer-flame.svg"))
+    lines.push(`![${chart}](${chart})`, "");
   lines.push(
-    "## Goals (issue 9) and why where missed",
+    "## Goals (issues 9 and 16) and why where missed",
     "",
     "| goal | measured | met | why |",
     "| --- | --- | --- | --- |",
@@ -244,6 +328,12 @@ export function renderReport(results: BenchResults, charts: string[]): string {
     );
   lines.push("");
   if (results.overhead) lines.push(...overheadSection(results.overhead), "");
+  if (results.tokenCost) lines.push(...tokenCostSection(results.tokenCost), "");
+  if (results.profile)
+    lines.push(
+      ...profileSection(results.profile, charts.includes("balancer-flame.svg") ? "balancer-flame.svg" : null),
+      "",
+    );
   if (results.addedLatency) {
     lines.push(
       "## Added latency (issue 4)",
@@ -266,16 +356,17 @@ export function renderReport(results: BenchResults, charts: string[]): string {
       "",
       "stories260K, threads 1 per process, greedy, F16 KV, `max_tokens` 128 from the same prompt; `concurrency` requests at once, three waves; tokens from Done's usage. The baseline is node-llama-cpp called directly (its own process, one context with the same number of sequences, same settings), measured in the same round. Only 2 cores exist: 2 and 4 agents (plus the balancer, the bench client and the baseline process) share them, so more agents cannot scale linearly here.",
       "",
-      "| setup | concurrency | tokens/s | node-llama-cpp direct (sequences) | ratio |",
-      "| --- | --- | --- | --- | --- |",
+      "| setup | concurrency | tokens/s | node-llama-cpp direct (sequences) | ratio | agent CPU / token | node-llama-cpp CPU / token |",
+      "| --- | --- | --- | --- | --- | --- | --- |",
     );
     for (const entry of results.throughput) {
       lines.push(
-        `| ${entry.label} | ${entry.concurrency} | ${entry.tokensPerSecond.toFixed(0)} | ${entry.baselineTokensPerSecond.toFixed(0)} (${entry.baselineSequences}) | ${pct(entry.tokensPerSecond / entry.baselineTokensPerSecond)} |`,
+        `| ${entry.label} | ${entry.concurrency} | ${entry.tokensPerSecond.toFixed(0)} | ${entry.baselineTokensPerSecond.toFixed(0)} (${entry.baselineSequences}) | ${pct(entry.tokensPerSecond / entry.baselineTokensPerSecond)} | ${entry.kind === "agent" ? us1(entry.cpuUsPerToken) : "—"} | ${us1(entry.baselineCpuUsPerToken)} |`,
       );
     }
     lines.push("");
   }
+  if (results.fairness) lines.push(...fairnessSection(results.fairness), "");
   if (results.scale) {
     const { scale } = results;
     lines.push(

@@ -1,5 +1,9 @@
 // Entry: our balancer as its own process, every service on an ephemeral port.
-// argv: maxBufferedRequests bufferedRequestTimeoutMs. Answers { type: "memory" } over IPC.
+// argv: maxBufferedRequests bufferedRequestTimeoutMs. Answers { type: "memory" } over IPC, and
+// { type: "profile-start" } / { type: "profile-stop", file } (a V8 CPU profile of only that span,
+// so module loading and start-up stay out of it).
+import { writeFile } from "node:fs/promises";
+import { Session } from "node:inspector/promises";
 import { startBalancer } from "@paddler/balancer";
 import { silentLogger } from "@paddler/logger";
 
@@ -20,7 +24,23 @@ const balancer = await startBalancer({
     statsdPrefix: "paddler_",
   },
 });
-process.on("message", (message: { type?: string }) => {
+const session = new Session();
+process.on("message", async (message: { type?: string; file?: string }) => {
+  if (message.type === "profile-start") {
+    session.connect();
+    await session.post("Profiler.enable");
+    await session.post("Profiler.setSamplingInterval", { interval: 200 });
+    await session.post("Profiler.start");
+    process.send?.({ type: "profile-start" });
+    return;
+  }
+  if (message.type === "profile-stop") {
+    const { profile } = await session.post("Profiler.stop");
+    await writeFile(message.file ?? "balancer.cpuprofile", JSON.stringify(profile));
+    session.disconnect();
+    process.send?.({ type: "profile-stop" });
+    return;
+  }
   if (message.type !== "memory") return;
   // Collect twice so figures are live objects only (the bench runs us with --expose-gc).
   globalThis.gc?.();

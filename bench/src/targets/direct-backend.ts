@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { setTimeout as sleep } from "node:timers/promises";
 
 export interface DirectBackendOptions {
-  /** Tokens per completion (the "16-token streams" of issue 9). */
+  /** Tokens per completion (the "16-token streams" of issue 9) when the body names none. */
   tokens: number;
   /**
    * Same pacing rule as the agent's synthetic engine (sleep to each token's due time), so the
@@ -27,7 +27,10 @@ function chunk(id: string, created: number, delta: Record<string, string>, finis
  * A stand-in for an OpenAI-compatible server: POST /v1/chat/completions answers with `tokens`
  * SSE chunks (`stream: true`) or one chat.completion JSON body, without a model.
  */
-export function createDirectBackend({ tokens, tokensPerSecond }: DirectBackendOptions): Server {
+export function createDirectBackend({
+  tokens: defaultTokens,
+  tokensPerSecond,
+}: DirectBackendOptions): Server {
   const intervalMs = 1000 / tokensPerSecond;
   let counter = 0;
 
@@ -36,7 +39,11 @@ export function createDirectBackend({ tokens, tokensPerSecond }: DirectBackendOp
       response.writeHead(request.url === "/health" ? 200 : 404).end("OK");
       return;
     }
-    const stream = (JSON.parse(body) as { stream?: boolean }).stream === true;
+    const parsed = JSON.parse(body) as { stream?: boolean; max_completion_tokens?: number };
+    const stream = parsed.stream === true;
+    // The body's token count when it names one (the token-cost bench streams 16 and 256).
+    const tokens =
+      typeof parsed.max_completion_tokens === "number" ? parsed.max_completion_tokens : defaultTokens;
     const id = `chatcmpl-${++counter}`;
     const created = Math.floor(Date.now() / 1000);
     const started = performance.now();

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { conversationMessageSchema } from "./conversation-message.js";
+import { generationExtensionsShape } from "./generation-extensions.js";
 import { grammarConstraintSchema } from "./grammar-constraint.js";
 import { samplingOverridesSchema } from "./sampling-overrides.js";
 import { toolSchema } from "./tool.js";
@@ -13,6 +14,7 @@ export const continueFromConversationHistoryParamsSchema = z.strictObject({
   parse_tool_calls: z.boolean().optional(),
   sampling: samplingOverridesSchema.optional(),
   tools: z.array(toolSchema).optional(),
+  ...generationExtensionsShape,
 });
 export type ContinueFromConversationHistoryParams = z.infer<
   typeof continueFromConversationHistoryParamsSchema

@@ -13,6 +13,38 @@ export const parsedToolCallSchema = z.strictObject({
 });
 export type ParsedToolCall = z.infer<typeof parsedToolCallSchema>;
 
+export const tokenProbabilitySchema = z.strictObject({
+  token: z.string(),
+  /** Natural log of the probability; -9999 stands for "never" (JSON has no -Infinity). */
+  logprob: z.number(),
+  bytes: z.array(z.number().int().min(0).max(255)),
+});
+export type TokenProbability = z.infer<typeof tokenProbabilitySchema>;
+export const tokenLogprobsSchema = tokenProbabilitySchema.extend({
+  top_logprobs: z.array(tokenProbabilitySchema),
+});
+export type TokenLogprobs = z.infer<typeof tokenLogprobsSchema>;
+
+export const finishReasonSchema = z.enum(["eog", "max_tokens", "stop_sequence", "context_end"]);
+export type GenerationFinishReason = z.infer<typeof finishReasonSchema>;
+export const generationFinishedSchema = z.strictObject({
+  reason: finishReasonSchema,
+  /** The stop string that ended it, for `stop_sequence`. */
+  stop_sequence: z.string().optional(),
+});
+export type GenerationFinished = z.infer<typeof generationFinishedSchema>;
+
+/**
+ * Extensions to Paddler's results, sent only to requests that ask for them (`report_finish`,
+ * `logprobs` / `n_probs`), so Paddler's own clients never receive them.
+ */
+export const generationExtensionResultSchema = z.union([
+  /** One sampled token, sent before its text. */
+  taggedVariant("Logprobs", tokenLogprobsSchema),
+  /** Why generation ended; sent right before `Done`. */
+  taggedVariant("Finished", generationFinishedSchema),
+]);
+
 /** Token kinds, streamed as they are generated. */
 export const generatedTokenSchema = z.union([
   taggedVariant("ContentToken", z.string()),
@@ -63,6 +95,7 @@ export const terminalGeneratedTokenResultSchema = z.union([
 export const generatedTokenResultSchema = z.union([
   generatedTokenSchema,
   toolCallEventSchema,
+  generationExtensionResultSchema,
   terminalGeneratedTokenResultSchema,
 ]) as unknown as z.ZodType<GeneratedTokenResult>;
 
@@ -76,6 +109,8 @@ export type GeneratedTokenResult =
   | { ToolCallParseFailed: string }
   | { ToolCallValidationFailed: string[] }
   | { UnrecognizedToolCallFormat: { text: string; ffi_error_message: string } }
+  | { Logprobs: TokenLogprobs }
+  | { Finished: GenerationFinished }
   | { Done: { usage: z.infer<typeof tokenUsageSchema> } }
   | { ImageExceedsBatchSize: { image_tokens: number; n_batch: number } }
   | ErrorVariant
@@ -90,6 +125,8 @@ const nonTerminalKeys = new Set([
   "ToolCallParseFailed",
   "ToolCallValidationFailed",
   "UnrecognizedToolCallFormat",
+  "Logprobs",
+  "Finished",
 ]);
 
 /** The variant name of a result, whichever way it is spelled. */

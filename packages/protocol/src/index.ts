@@ -122,19 +122,29 @@ export {
   generateEmbeddingBatchParamsSchema,
 } from "./generate-embedding-batch-params.js";
 export {
+  finishReasonSchema,
   type GeneratedTokenResult,
   type GenerationErrorTag,
+  type GenerationFinished,
+  type GenerationFinishReason,
   generatedTokenResultSchema,
   generatedTokenResultTag,
   generatedTokenSchema,
   generationErrorTags,
+  generationExtensionResultSchema,
+  generationFinishedSchema,
   isTerminalGeneratedTokenResult,
   type ParsedToolCall,
   parsedToolCallSchema,
+  type TokenLogprobs,
+  type TokenProbability,
   terminalGeneratedTokenResultSchema,
+  tokenLogprobsSchema,
+  tokenProbabilitySchema,
   toolCallArgumentsSchema,
   toolCallEventSchema,
 } from "./generated-token-result.js";
+export { generationExtensionsShape } from "./generation-extensions.js";
 export { type GrammarConstraint, grammarConstraintSchema } from "./grammar-constraint.js";
 export {
   type InferenceClientMessage,
@@ -164,7 +174,12 @@ export {
 } from "./model-pool-summary.js";
 export { agentDesiredModelFromUri, agentDesiredModelToUri, ModelUriError } from "./model-uri.js";
 export { type PoolingType, poolingTypeSchema } from "./pooling-type.js";
-export { type SamplingOverrides, samplingOverridesSchema } from "./sampling-overrides.js";
+export {
+  maxProbabilities,
+  maxStopStrings,
+  type SamplingOverrides,
+  samplingOverridesSchema,
+} from "./sampling-overrides.js";
 export {
   agentStatusFieldsSchema,
   type SlotAggregatedStatusSnapshot,

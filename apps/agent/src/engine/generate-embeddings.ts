@@ -1,5 +1,5 @@
 import type { EmbeddingResult, GenerateEmbeddingBatchParams, PoolingType } from "@paddler/protocol";
-import type { LlamaEmbeddingContext } from "node-llama-cpp";
+import type { LlamaEmbeddingContext, Token } from "node-llama-cpp";
 import { describeCause } from "./engine-errors.js";
 import { normalizeEmbedding } from "./normalize-embedding.js";
 
@@ -24,7 +24,10 @@ export async function* generateEmbeddings(
   for (const document of params.input_batch) {
     if (signal.aborted) return;
     try {
-      const documentTokens = embeddingContext.calculateInputLength(document.content);
+      // Token ids were checked against the vocabulary by the engine before this point.
+      const input = document.tokens ? (document.tokens as Token[]) : document.content;
+      const documentTokens =
+        document.tokens?.length ?? embeddingContext.calculateInputLength(document.content);
       if (documentTokens > nBatch) {
         yield {
           DocumentExceedsBatchSize: {
@@ -35,7 +38,7 @@ export async function* generateEmbeddings(
         };
         continue;
       }
-      const { vector } = await embeddingContext.getEmbeddingFor(document.content);
+      const { vector } = await embeddingContext.getEmbeddingFor(input);
       if (signal.aborted) return;
       yield {
         Embedding: {

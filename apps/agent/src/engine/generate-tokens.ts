@@ -1,11 +1,18 @@
-import { emptyTokenUsage, type GeneratedTokenResult, type TokenUsage, type Tool } from "@paddler/protocol";
-import type { LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
+import {
+  emptyTokenUsage,
+  type GeneratedTokenResult,
+  type GenerationFinished,
+  type TokenUsage,
+  type Tool,
+} from "@paddler/protocol";
+import { type LlamaContextSequence, type LlamaModel, type Token, TokenBias } from "node-llama-cpp";
 import { describeCause } from "./engine-errors.js";
 import { looksLikeJsonToolCall, parseToolCalls } from "./parse-tool-calls.js";
 import type { RequestGrammar } from "./resolve-grammar.js";
 import type { ResolvedSampling } from "./resolve-sampling.js";
 import { createTextStopDetector } from "./text-stop-detector.js";
 import { createTokenClassifier, type TokenKind } from "./token-classifier.js";
+import { tokenLogprobs } from "./token-logprobs.js";
 
 export interface GenerateTokensOptions {
   model: LlamaModel;
@@ -21,6 +28,10 @@ export interface GenerateTokensOptions {
   /** The rendered prompt ends inside an open `<think>` block. */
   promptOpensThinking: boolean;
   toolCalls: { parse: boolean; tools: readonly Tool[] };
+  /** Send `Finished` before `Done`, and end at the context's end instead of failing (an extension). */
+  reportFinish: boolean;
+  /** Send a `Logprobs` result for every sampled token (an extension). */
+  logprobs: boolean;
   signal: AbortSignal;
   /**
    * While another request waits for the context lock (to be admitted to its slot), a promise to
@@ -65,7 +76,7 @@ export async function* generateTokens(options: GenerateTokensOptions): AsyncGene
   const toolCallTexts: string[] = [];
   let currentToolCall = "";
   let contentText = "";
-  const iterator = sequence.evaluate(promptTokens.slice(cachedTokens), {
+  const evaluateOptions = {
     temperature: sampling.temperature,
     topK: sampling.topK,
     topP: sampling.topP,
@@ -74,11 +85,20 @@ export async function* generateTokens(options: GenerateTokensOptions): AsyncGene
     repeatPenalty: sampling.repeatPenalty(() => history),
     grammarEvaluationState: grammar?.evaluationState,
     contextShift: {
-      strategy: () => {
+      strategy: (): never => {
         throw new ContextExhaustedError();
       },
     },
-  });
+    ...(sampling.ignoreEos ? { tokenBias: endOfGenerationBan(model) } : {}),
+  };
+  const wantsProbabilities = options.logprobs || sampling.nProbs > 0;
+  const iterator = wantsProbabilities
+    ? sequence.evaluateWithMetadata(
+        promptTokens.slice(cachedTokens),
+        { confidence: true, probabilities: sampling.nProbs > 0 },
+        evaluateOptions,
+      )
+    : tokensOnly(sequence.evaluate(promptTokens.slice(cachedTokens), evaluateOptions));
 
   function* emitText(text: string): Generator<GeneratedTokenResult> {
     for (const segment of classifier.push(text)) yield* emitSegment(segment.kind, segment.text);
@@ -108,18 +128,33 @@ export async function* generateTokens(options: GenerateTokensOptions): AsyncGene
 
   let generated = 0;
   let stopped = false;
+  let finished: GenerationFinished = { reason: "eog" };
   let pending: Token[] = [];
   let lastTokens: Token[] = promptTokens.slice(-lastTokensForDetokenizer);
   try {
-    while (maxTokens < 0 || generated < maxTokens) {
+    for (;;) {
+      if (maxTokens >= 0 && generated >= maxTokens) {
+        finished = { reason: "max_tokens" };
+        break;
+      }
       const gate = options.admissionGate?.();
       if (gate) await gate;
       const step = await iterator.next();
       if (signal.aborted) return;
       if (step.done) break;
       generated++;
-      history.push(step.value);
-      pending.push(step.value);
+      const { token } = step.value;
+      history.push(token);
+      pending.push(token);
+      if (wantsProbabilities) {
+        const { confidence, probabilities } = step.value as {
+          confidence?: number;
+          probabilities?: Map<Token, number>;
+        };
+        yield {
+          Logprobs: tokenLogprobs({ model, token, confidence, probabilities, top: sampling.nProbs }),
+        };
+      }
       const text = model.detokenize(pending, false, lastTokens);
       const modeBefore = classifier.mode;
       if (text.endsWith("\uFFFD") && pending.length < maxPendingTokens) {
@@ -134,13 +169,19 @@ export async function* generateTokens(options: GenerateTokensOptions): AsyncGene
       // A tag token belongs to the block it opens or closes.
       count(modeBefore === "content" ? modeAfter : modeBefore);
       stopped = stop.stopped;
-      if (stopped) break;
+      if (stopped) {
+        finished = stopReason(stop.matched, sampling.stop);
+        break;
+      }
     }
   } catch (cause) {
     await sequence.clearHistory().catch(() => undefined);
     if (signal.aborted) return;
-    yield terminalErrorFor(cause, { grammar: grammar !== null, sequence, history: history.length });
-    return;
+    if (!(options.reportFinish && cause instanceof ContextExhaustedError)) {
+      yield terminalErrorFor(cause, { grammar: grammar !== null, sequence, history: history.length });
+      return;
+    }
+    finished = { reason: "context_end" };
   } finally {
     await iterator.return();
   }
@@ -149,6 +190,7 @@ export async function* generateTokens(options: GenerateTokensOptions): AsyncGene
     const stop = stopDetector.push(model.detokenize(pending, false, lastTokens));
     yield* emitText(stop.text);
     stopped = stop.stopped;
+    if (stopped) finished = stopReason(stop.matched, sampling.stop);
   }
   if (!stopped) yield* emitText(stopDetector.flush().text);
   for (const segment of classifier.flush()) yield* emitSegment(segment.kind, segment.text);
@@ -160,7 +202,28 @@ export async function* generateTokens(options: GenerateTokensOptions): AsyncGene
     const parsed = parseToolCalls(texts, options.toolCalls.tools);
     if (parsed !== null) yield parsed;
   }
+  if (options.reportFinish) yield { Finished: finished };
   yield { Done: { usage } };
+}
+
+/** A stop string the client asked for is a stop sequence; a grammar's own end marker is not. */
+function stopReason(matched: string | undefined, requested: readonly string[]): GenerationFinished {
+  return matched !== undefined && requested.includes(matched)
+    ? { reason: "stop_sequence", stop_sequence: matched }
+    : { reason: "eog" };
+}
+
+/** Bans the model's end-of-generation tokens (llama.cpp's `ignore_eos`). */
+function endOfGenerationBan(model: LlamaModel): TokenBias {
+  const bias = new TokenBias(model.tokenizer);
+  for (const token of [model.tokens.eos, model.tokens.eot]) if (token !== null) bias.set(token, "never");
+  return bias;
+}
+
+/** `evaluate` yields bare tokens; this gives them the shape `evaluateWithMetadata` yields. */
+async function* tokensOnly(tokens: AsyncIterable<Token>) {
+  // for-await returns the inner generator when this one is returned.
+  for await (const token of tokens) yield { token };
 }
 
 function terminalErrorFor(

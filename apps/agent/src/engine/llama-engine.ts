@@ -24,6 +24,7 @@ import { prepareConversationPrompt } from "./prepare-conversation-prompt.js";
 import { type RequestGrammar, resolveGrammar } from "./resolve-grammar.js";
 import { resolveSampling } from "./resolve-sampling.js";
 import { createSlotPool } from "./slot-pool.js";
+import { firstUnknownToken } from "./vocabulary-size.js";
 
 export type LlamaEngineMode =
   | { kind: "generation"; context: LlamaContext; sequences: readonly LlamaContextSequence[] }
@@ -48,12 +49,16 @@ export interface LlamaInferenceEngine extends InferenceEngine {
 
 interface GenerationRequest {
   prompt: string;
+  /** Token ids given instead of a prompt (ContinueFromRawPrompt's `prompt_tokens`). */
+  promptTokens?: readonly number[] | undefined;
   opensThinking: boolean;
   enableThinking: boolean;
   maxTokens: number;
   grammar: GrammarConstraint | null | undefined;
   sampling: SamplingOverrides | undefined;
   toolCalls: { parse: boolean; tools: readonly Tool[] };
+  reportFinish: boolean;
+  logprobs: boolean;
 }
 
 const tokenGenerationDisabled: GeneratedTokenResult = {
@@ -116,7 +121,18 @@ export function createLlamaEngine(parts: LlamaEngineParts): LlamaInferenceEngine
       }
       grammar = resolved.grammar;
     }
-    const promptTokens = tokenizePrompt(request.prompt);
+    if (request.promptTokens) {
+      const unknown = firstUnknownToken(model, request.promptTokens);
+      if (unknown !== null) {
+        yield {
+          SamplerError: `Prompt token ${request.promptTokens[unknown]} at index ${unknown} is not in the model's vocabulary`,
+        };
+        return;
+      }
+    }
+    const promptTokens = request.promptTokens
+      ? (request.promptTokens as Token[])
+      : tokenizePrompt(request.prompt);
     const contextSize = mode.context.contextSize;
     if (promptTokens.length >= contextSize - 1) {
       yield {
@@ -165,6 +181,8 @@ export function createLlamaEngine(parts: LlamaEngineParts): LlamaInferenceEngine
         enableThinking: request.enableThinking,
         promptOpensThinking: request.opensThinking,
         toolCalls: request.toolCalls,
+        reportFinish: request.reportFinish,
+        logprobs: request.logprobs,
         signal,
         admissionGate: () => admission?.opened ?? null,
       });
@@ -182,6 +200,15 @@ export function createLlamaEngine(parts: LlamaEngineParts): LlamaInferenceEngine
       return;
     }
     const signal = AbortSignal.any([requestSignal, disposal.signal]);
+    for (const document of params.input_batch) {
+      const unknown = document.tokens ? firstUnknownToken(model, document.tokens) : null;
+      if (unknown !== null) {
+        yield {
+          Error: `Document ${document.id}: token at index ${unknown} is not in the model's vocabulary`,
+        };
+        return;
+      }
+    }
     const slot = embeddingPool.acquire();
     if (slot === null) {
       yield { Error: "There are no available slots on this agent" };
@@ -212,12 +239,15 @@ export function createLlamaEngine(parts: LlamaEngineParts): LlamaInferenceEngine
       return runGeneration(
         {
           prompt: params.raw_prompt,
+          promptTokens: params.prompt_tokens,
           opensThinking: false,
           enableThinking: false,
           maxTokens: params.max_tokens,
           grammar: params.grammar,
           sampling: params.sampling,
           toolCalls: { parse: false, tools: [] },
+          reportFinish: params.report_finish ?? false,
+          logprobs: params.logprobs ?? false,
         },
         signal,
       );
@@ -241,6 +271,8 @@ export function createLlamaEngine(parts: LlamaEngineParts): LlamaInferenceEngine
           grammar: params.grammar,
           sampling: params.sampling,
           toolCalls: { parse: params.parse_tool_calls ?? false, tools: params.tools ?? [] },
+          reportFinish: params.report_finish ?? false,
+          logprobs: params.logprobs ?? false,
         },
         signal,
       );

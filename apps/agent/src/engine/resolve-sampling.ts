@@ -8,6 +8,10 @@ export interface ResolvedSampling {
   minP: number;
   seed: number;
   stop: readonly string[];
+  /** End-of-generation tokens are banned (llama.cpp's ignore_eos). */
+  ignoreEos: boolean;
+  /** Top candidates reported with each token's logprob. */
+  nProbs: number;
   /** Builds the repeat penalty from the tokens so far; undefined when every penalty is neutral. */
   repeatPenalty(history: () => readonly Token[]): LlamaContextSequenceRepeatPenalty | undefined;
 }
@@ -35,6 +39,9 @@ export function resolveSampling(
     minP: overrides?.min_p ?? parameters.min_p,
     seed: overrides?.seed ?? Math.floor(Math.random() * 2 ** 31),
     stop: overrides?.stop ?? [],
+    // typical_p is accepted on the wire but node-llama-cpp has no typical sampler.
+    ignoreEos: overrides?.ignore_eos ?? false,
+    nProbs: overrides?.n_probs ?? 0,
     repeatPenalty: (history) =>
       penaltiesOff
         ? undefined

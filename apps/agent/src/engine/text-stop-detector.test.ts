@@ -6,7 +6,7 @@ describe("text stop detector", () => {
     const detector = createTextStopDetector(["END"]);
     expect(detector.push("abc E")).toEqual({ text: "abc ", stopped: false });
     expect(detector.push("N")).toEqual({ text: "", stopped: false });
-    expect(detector.push("Dzz")).toEqual({ text: "", stopped: true });
+    expect(detector.push("Dzz")).toEqual({ text: "", stopped: true, matched: "END" });
   });
 
   it("releases held-back text that turned out not to be a stop string", () => {

@@ -5,6 +5,8 @@ export interface StopDetectorResult {
   text: string;
   /** A stop string was found; `text` ends right before it and generation must end. */
   stopped: boolean;
+  /** The stop string that was found. */
+  matched?: string;
 }
 
 /**
@@ -19,14 +21,18 @@ export function createTextStopDetector(stopStrings: readonly string[]) {
       pending += chunk;
       if (stopStrings.length === 0) return flush();
       let stopAt = -1;
+      let matched = "";
       for (const stop of stopStrings) {
         const index = pending.indexOf(stop);
-        if (index !== -1 && (stopAt === -1 || index < stopAt)) stopAt = index;
+        if (index !== -1 && (stopAt === -1 || index < stopAt)) {
+          stopAt = index;
+          matched = stop;
+        }
       }
       if (stopAt !== -1) {
         const text = pending.slice(0, stopAt);
         pending = "";
-        return { text, stopped: true };
+        return { text, stopped: true, matched };
       }
       const keep = partialMatchAtEnd(pending, stopStrings);
       const text = pending.slice(0, pending.length - keep);

@@ -1,0 +1,37 @@
+import type { TokenLogprobs, TokenProbability } from "@paddler/protocol";
+import type { LlamaModel, Token } from "node-llama-cpp";
+
+/** OpenAI's stand-in for a probability of zero: JSON cannot carry -Infinity. */
+const never = -9999;
+
+function entry(model: LlamaModel, token: Token, probability: number): TokenProbability {
+  const text = model.detokenize([token], true);
+  return {
+    token: text,
+    logprob: probability > 0 ? Math.max(never, Math.log(probability)) : never,
+    bytes: [...Buffer.from(text, "utf8")],
+  };
+}
+
+/**
+ * The `Logprobs` result for one sampled token. node-llama-cpp reports probabilities after its
+ * sampler chain (top-k, top-p, min-p, temperature), as llama-server's `post_sampling_probs` does.
+ */
+export function tokenLogprobs(options: {
+  model: LlamaModel;
+  token: Token;
+  confidence: number | undefined;
+  probabilities: ReadonlyMap<Token, number> | undefined;
+  top: number;
+}): TokenLogprobs {
+  const { model, token, probabilities, top } = options;
+  const probability = options.confidence ?? probabilities?.get(token) ?? 0;
+  const topLogprobs: TokenProbability[] = [];
+  if (probabilities && top > 0) {
+    for (const [candidate, candidateProbability] of probabilities) {
+      if (topLogprobs.length >= top) break;
+      topLogprobs.push(entry(model, candidate, candidateProbability));
+    }
+  }
+  return { ...entry(model, token, probability), top_logprobs: topLogprobs };
+}

@@ -34,7 +34,13 @@ let engine: LlamaInferenceEngine;
 
 beforeAll(async () => {
   factory = createLlamaEngineFactory({ gpu: false });
-  engine = await factory.load({ modelPath, multimodalProjectionPath: null, desiredState, slots: 2, threads: 1 });
+  engine = await factory.load({
+    modelPath,
+    multimodalProjectionPath: null,
+    desiredState,
+    slots: 2,
+    threads: 1,
+  });
 });
 
 afterAll(async () => {
@@ -71,7 +77,10 @@ describe("generation extensions (report_finish, logprobs, ignore_eos, prompt_tok
     expect(Object.keys(cut.at(-1) as object)).toEqual(["Done"]);
 
     const free = await collect(
-      engine.continueFromRawPrompt({ raw_prompt: "Once upon a time", max_tokens: 40, report_finish: true }, never),
+      engine.continueFromRawPrompt(
+        { raw_prompt: "Once upon a time", max_tokens: 40, report_finish: true },
+        never,
+      ),
     );
     const text = tagged(free, "ContentToken").join("");
     const word = text.trim().split(/\s+/)[2] ?? "";
@@ -98,7 +107,10 @@ describe("generation extensions (report_finish, logprobs, ignore_eos, prompt_tok
 
     // Without report_finish a Paddler client keeps Paddler's error.
     const old = await collect(
-      engine.continueFromRawPrompt({ raw_prompt: "Once", max_tokens: -1, sampling: { ignore_eos: true } }, never),
+      engine.continueFromRawPrompt(
+        { raw_prompt: "Once", max_tokens: -1, sampling: { ignore_eos: true } },
+        never,
+      ),
     );
     expect(tagged(old, "SamplerError")[0]).toMatch(/Context exhausted/);
   });

@@ -1,4 +1,5 @@
 import type { Logger } from "@paddler/logger";
+import { DEFAULT_MODEL_POOL } from "@paddler/protocol";
 import { nanoid } from "nanoid";
 import { AgentStatus } from "./agent-status.js";
 import { BalancerConnection } from "./balancer-connection.js";
@@ -16,6 +17,8 @@ export interface AgentSettings {
   threads: number;
   /** Sent on the socket upgrade when the balancer asks agents for a join secret. */
   agentJoinSecret?: string | null;
+  /** The model pool to join; the default pool (Paddler's one cluster) when absent. */
+  pool?: string;
 }
 
 export interface StartAgentOptions {
@@ -79,7 +82,10 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
   });
   const { host, port } = config.managementAddr;
   connection = new BalancerConnection({
-    url: `ws://${host}:${port}/api/v1/agent_socket/${id}`,
+    // Only a non-default pool is named, so Paddler's balancer sees the URL it expects.
+    url: `ws://${host}:${port}/api/v1/agent_socket/${id}${
+      config.pool && config.pool !== DEFAULT_MODEL_POOL ? `?pool=${encodeURIComponent(config.pool)}` : ""
+    }`,
     joinSecret: config.agentJoinSecret ?? null,
     name: config.name,
     status,

@@ -125,3 +125,38 @@ export class RequestAbortedError extends Error {
   override readonly name = "RequestAbortedError";
   readonly code = "aborted";
 }
+
+/** A native request or management call named a pool that has no desired state. */
+export class UnknownModelPoolError extends BalancerError {
+  override readonly name = "UnknownModelPoolError";
+  readonly code = "pool_not_found";
+  readonly status = 404;
+  readonly pool: string;
+  constructor(pool: string, known: readonly string[]) {
+    super(`Model pool '${pool}' does not exist; pools: ${known.join(", ") || "none"}`);
+    this.pool = pool;
+  }
+}
+
+/** A management change that would leave something dangling (agents in a deleted pool, a rule to nowhere). */
+export class PoolConflictError extends BalancerError {
+  override readonly name = "PoolConflictError";
+  readonly code = "pool_conflict";
+  readonly status = 409;
+}
+
+/** An OpenAI or Anthropic request named a model no pool serves; each API answers in its own shape. */
+export class ModelNotFoundError extends BalancerError {
+  override readonly name = "ModelNotFoundError";
+  readonly code = "model_not_found";
+  readonly status = 404;
+  readonly model: string;
+  readonly served: readonly string[];
+  constructor(model: string, served: readonly string[]) {
+    super(
+      `The model '${model}' is not served here; models served: ${served.length > 0 ? served.join(", ") : "none"}`,
+    );
+    this.model = model;
+    this.served = served;
+  }
+}

@@ -1,13 +1,14 @@
 import type { Logger } from "@paddler/logger";
 import { Hono } from "hono";
 import type { AgentRegistry } from "./agents/agent-registry.js";
-import type { ClusterState } from "./cluster/cluster-state.js";
+
 import type { Dispatcher } from "./dispatch/dispatcher.js";
 import type { RequestLimits } from "./dispatch/request-limits.js";
 import { corsFor } from "./http/cors-for.js";
 import { errorResponse } from "./http/error-response.js";
 import { limitBody } from "./http/limit-body.js";
 import { requestIdMiddleware } from "./http/request-id.js";
+import type { Fleet } from "./pools/fleet.js";
 import { embeddingRoutes } from "./routes/inference/embeddings.js";
 import { generationRoutes } from "./routes/inference/generation.js";
 import { inferenceSocketRoutes } from "./routes/inference/inference-socket.js";
@@ -16,7 +17,7 @@ import type { SecretMatcher } from "./security/secret-matcher.js";
 
 export interface InferenceAppDeps {
   registry: AgentRegistry;
-  cluster: ClusterState;
+  fleet: Fleet;
   dispatcher: Dispatcher;
   logger: Logger;
   corsAllowedOrigins: () => readonly string[];
@@ -28,16 +29,16 @@ export interface InferenceAppDeps {
 
 /** The inference service: Paddler's native NDJSON and WebSocket API. */
 export function createInferenceApp(deps: InferenceAppDeps) {
-  const { registry, cluster, dispatcher, logger, limits } = deps;
+  const { registry, fleet, dispatcher, logger, limits } = deps;
   return new Hono()
     .use(requestIdMiddleware())
     .use(corsFor(deps.corsAllowedOrigins))
     .use(requireCredentials({ matches: deps.apiKeys }))
     .use(limitBody(deps.maxRequestBodyBytes))
     .get("/health", (c) => c.text("OK"))
-    .route("/api/v1", generationRoutes({ cluster, dispatcher, limits }))
-    .route("/api/v1", embeddingRoutes({ cluster, dispatcher, registry, limits }))
-    .route("/api/v1", inferenceSocketRoutes({ cluster, dispatcher, logger }))
+    .route("/api/v1", generationRoutes({ fleet, dispatcher, limits }))
+    .route("/api/v1", embeddingRoutes({ fleet, dispatcher, registry, limits }))
+    .route("/api/v1", inferenceSocketRoutes({ fleet, dispatcher, logger }))
     .notFound((c) =>
       c.json({ error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
     )

@@ -3,24 +3,27 @@ import { Hono } from "hono";
 import type { Registry } from "prom-client";
 import type { AgentRegistry } from "./agents/agent-registry.js";
 import { agentSocketRoute } from "./agents/agent-socket-route.js";
-import type { SlotPool } from "./balancing/slot-pool.js";
+import type { SlotPools } from "./balancing/slot-pools.js";
 import type { ClusterState } from "./cluster/cluster-state.js";
 import { corsFor } from "./http/cors-for.js";
 import { errorResponse } from "./http/error-response.js";
 import { limitBody } from "./http/limit-body.js";
+import type { Fleet } from "./pools/fleet.js";
 import { agentRpcRoutes } from "./routes/management/agent-rpc.js";
 import { agentsRoutes } from "./routes/management/agents.js";
 import { balancerApplicableStateRoutes } from "./routes/management/balancer-applicable-state.js";
 import { balancerDesiredStateRoutes } from "./routes/management/balancer-desired-state.js";
 import { bufferedRequestsRoutes } from "./routes/management/buffered-requests.js";
 import { metricsRoutes } from "./routes/management/metrics.js";
+import { fleetSettingsRoutes, poolsRoutes } from "./routes/management/pools.js";
 import { requireCredentials } from "./security/require-credentials.js";
 import type { SecretMatcher } from "./security/secret-matcher.js";
 
 export interface ManagementAppDeps {
   registry: AgentRegistry;
-  pool: SlotPool;
+  pool: SlotPools;
   cluster: ClusterState;
+  fleet: Fleet;
   logger: Logger;
   corsAllowedOrigins: () => readonly string[];
   metricsRegistry: Registry;
@@ -32,9 +35,9 @@ export interface ManagementAppDeps {
   agentJoinSecret: SecretMatcher | null;
 }
 
-/** The management service: agents, desired state, buffered requests, metrics, and the agent socket. */
+/** The management service: agents, pools, desired state, buffered requests, metrics, and the agent socket. */
 export function createManagementApp(deps: ManagementAppDeps) {
-  const { registry, pool, cluster, logger } = deps;
+  const { registry, pool, cluster, fleet, logger } = deps;
   return (
     new Hono()
       .use(corsFor(deps.corsAllowedOrigins))
@@ -51,11 +54,33 @@ export function createManagementApp(deps: ManagementAppDeps) {
       .route("/api/v1/agent", agentRpcRoutes({ registry }))
       .route(
         "/api/v1/agent_socket",
-        agentSocketRoute({ registry, cluster: () => cluster, logger, joinSecret: deps.agentJoinSecret }),
+        agentSocketRoute({
+          registry,
+          placement: (agent) => fleet.placement(agent),
+          logger,
+          joinSecret: deps.agentJoinSecret,
+        }),
       )
       .route("/api/v1/buffered_requests", bufferedRequestsRoutes({ pool, subscribe: deps.subscribeToBuffer }))
       .route("/api/v1/balancer_desired_state", balancerDesiredStateRoutes({ cluster }))
       .route("/api/v1/balancer_applicable_state", balancerApplicableStateRoutes({ cluster }))
+      .route(
+        "/api/v1/pools",
+        poolsRoutes({
+          fleet,
+          registry,
+          slots: pool,
+          subscribe: (listener) => {
+            const stopAgents = registry.subscribe(listener);
+            const stopBuffer = deps.subscribeToBuffer(listener);
+            return () => {
+              stopAgents();
+              stopBuffer();
+            };
+          },
+        }),
+      )
+      .route("/api/v1/fleet_settings", fleetSettingsRoutes({ fleet }))
       .route("/metrics", metricsRoutes({ registry: deps.metricsRegistry }))
       .notFound((c) =>
         c.json({ error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` } }, 404),

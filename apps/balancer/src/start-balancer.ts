@@ -1,10 +1,11 @@
 import type { Logger } from "@paddler/logger";
+import { IMPLICIT_POOL_POLICY } from "@paddler/protocol";
 import { openStateDatabase } from "@paddler/state-db";
 import { AgentRegistry } from "./agents/agent-registry.js";
 import { type BalancerSettings, balancerSettingsDefaults, type ServiceAddr } from "./balancer-settings.js";
 import { CircuitBreaker } from "./balancing/circuit-breaker.js";
 import { SlotPool } from "./balancing/slot-pool.js";
-import { ClusterState } from "./cluster/cluster-state.js";
+import { SlotPools } from "./balancing/slot-pools.js";
 import { createDispatcher } from "./dispatch/dispatcher.js";
 import { type ServedApp, serveApp } from "./http/serve-app.js";
 import { createInferenceApp } from "./inference-app.js";
@@ -12,6 +13,8 @@ import { createManagementApp } from "./management-app.js";
 import { createBalancerMetrics } from "./metrics/balancer-metrics.js";
 import { startStatsdReporter } from "./metrics/statsd-reporter.js";
 import { createOpenAIApp } from "./openai/openai-app.js";
+import { Fleet } from "./pools/fleet.js";
+import { poolPickers } from "./pools/pool-pickers.js";
 import { createSecretMatcher } from "./security/secret-matcher.js";
 import { createWebAdminPanelApp } from "./web-admin-panel/web-admin-panel-app.js";
 
@@ -41,27 +44,29 @@ export async function startBalancer({
   const stateDatabase = await openStateDatabase(config.stateDatabase);
   const bufferListeners = new Set<() => void>();
   let registry: AgentRegistry | null = null;
-  const pool = new SlotPool({
-    maxBufferedRequests: config.maxBufferedRequests,
-    bufferedRequestTimeoutMs: config.bufferedRequestTimeoutMs,
-    circuitBreaker: new CircuitBreaker({
-      failureThreshold: config.circuitBreakerFailures,
-      windowMs: config.circuitBreakerWindowMs,
-      cooldownMs: config.circuitBreakerCooldownMs,
-    }),
-    onChange: () => {
-      registry?.changed();
-      for (const listener of bufferListeners) listener();
-    },
-  });
-  registry = new AgentRegistry(pool);
-  const cluster = await ClusterState.load(
-    {
-      read: () => stateDatabase.readBalancerDesiredState(),
-      store: (state) => stateDatabase.storeBalancerDesiredState(state),
-    },
-    registry,
+  let fleet: Fleet | null = null;
+  const pickerFor = poolPickers((name) => fleet?.policyOf(name) ?? IMPLICIT_POOL_POLICY);
+  const pool = new SlotPools(
+    (name) =>
+      new SlotPool({
+        maxBufferedRequests: config.maxBufferedRequests,
+        bufferedRequestTimeoutMs: config.bufferedRequestTimeoutMs,
+        circuitBreaker: new CircuitBreaker({
+          failureThreshold: config.circuitBreakerFailures,
+          windowMs: config.circuitBreakerWindowMs,
+          cooldownMs: config.circuitBreakerCooldownMs,
+        }),
+        picker: () => pickerFor(name),
+        onChange: () => {
+          registry?.changed();
+          for (const listener of bufferListeners) listener();
+        },
+      }),
   );
+  registry = new AgentRegistry(pool);
+  const loadedFleet = await Fleet.load({ database: stateDatabase, registry, slots: pool });
+  fleet = loadedFleet;
+  const cluster = loadedFleet.default;
   const metrics = createBalancerMetrics({ prefix: config.statsdPrefix, pool });
   const limits = {
     maxPromptChars: config.maxPromptChars,
@@ -94,6 +99,7 @@ export async function startBalancer({
         registry,
         pool,
         cluster,
+        fleet: loadedFleet,
         logger: logger.child({ service: "management" }),
         corsAllowedOrigins: () => [...config.managementCorsAllowedHosts, ...panelOrigins],
         metricsRegistry: metrics.registry,
@@ -112,7 +118,7 @@ export async function startBalancer({
       served.inference = await serveApp({
         app: createInferenceApp({
           registry,
-          cluster,
+          fleet: loadedFleet,
           dispatcher,
           logger: logger.child({ service: "inference" }),
           corsAllowedOrigins: () => [...config.inferenceCorsAllowedHosts, ...panelOrigins],
@@ -129,6 +135,7 @@ export async function startBalancer({
         app: createOpenAIApp({
           registry,
           cluster,
+          fleet: loadedFleet,
           dispatcher,
           logger: logger.child({ service: "openai" }),
           // Paddler reuses the inference allow-list for the OpenAI service.
@@ -223,7 +230,7 @@ export async function startBalancer({
 }
 
 /** Resolves true once no slot is busy, or false when the grace period runs out first. */
-function waitUntilIdle(pool: SlotPool, listeners: Set<() => void>, gracePeriodMs: number): Promise<boolean> {
+function waitUntilIdle(pool: SlotPools, listeners: Set<() => void>, gracePeriodMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const done = (idle: boolean) => {
       listeners.delete(check);

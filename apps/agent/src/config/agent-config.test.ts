@@ -26,6 +26,7 @@ describe("parseAgentConfig", () => {
       logLevel: "info",
       agentJoinSecret: null,
       shutdownGracePeriodMs: 30_000,
+      pool: "default",
     });
     expect(parseAgentConfig(required, {}, { availableCores: 1 }).threads).toBe(1);
     expect(parseAgentConfig(required, {}, { availableCores: 3 }).threads).toBe(1);
@@ -47,6 +48,8 @@ describe("parseAgentConfig", () => {
           "--agent-join-secret",
           "s3cret",
           "--shutdown-grace-period=500",
+          "--pool",
+          "embed",
         ],
         { PADDLER_LOG_LEVEL: "debug" },
         { availableCores: 8 },
@@ -59,8 +62,10 @@ describe("parseAgentConfig", () => {
       logLevel: "warn",
       agentJoinSecret: "s3cret",
       shutdownGracePeriodMs: 500,
+      pool: "embed",
     });
     expect(parseAgentConfig(required, { PADDLER_LOG_LEVEL: "debug" }).logLevel).toBe("debug");
+    expect(parseAgentConfig(required, { PADDLER_POOL: "chat" }).pool).toBe("chat");
     expect(parseAgentConfig(required, { PADDLER_AGENT_JOIN_SECRET: "e" }).agentJoinSecret).toBe("e");
   });
 

@@ -12,6 +12,7 @@ import {
   renderHelp,
   validateFlags,
 } from "@paddler/cli-flags";
+import { DEFAULT_MODEL_POOL, modelPoolNameSchema } from "@paddler/protocol";
 import { z } from "zod";
 
 export interface AgentConfig {
@@ -28,6 +29,8 @@ export interface AgentConfig {
   agentJoinSecret: string | null;
   /** On SIGTERM, how long running requests may finish before the agent stops. */
   shutdownGracePeriodMs: number;
+  /** The model pool it joins (`default`: Paddler's one cluster). */
+  pool: string;
 }
 
 /** Paddler's `paddler agent` flags, plus `--threads`; parsing, defaults and `--help` all come from here. */
@@ -63,6 +66,13 @@ export const agentFlags: readonly FlagDefinition[] = [
     default: "30000",
     description: "On SIGTERM, how long running requests may finish before the agent stops",
   },
+  {
+    name: "pool",
+    valueName: "name",
+    default: DEFAULT_MODEL_POOL,
+    env: "PADDLER_POOL",
+    description: "Model pool to serve (the balancer's fleet settings may move the agent to another)",
+  },
   logLevelFlag,
   helpFlag,
 ];
@@ -86,6 +96,7 @@ function agentFlagsSchema(defaultThreads: number) {
       "log-level": logLevelFlagSchema,
       "agent-join-secret": z.string().min(1, { error: "a non-empty secret" }).optional(),
       "shutdown-grace-period": integerFlagSchema({ min: 0 }),
+      pool: modelPoolNameSchema,
     })
     .transform(
       (flags): AgentConfig => ({
@@ -96,6 +107,7 @@ function agentFlagsSchema(defaultThreads: number) {
         logLevel: flags["log-level"],
         agentJoinSecret: flags["agent-join-secret"] ?? null,
         shutdownGracePeriodMs: flags["shutdown-grace-period"],
+        pool: flags.pool,
       }),
     );
 }

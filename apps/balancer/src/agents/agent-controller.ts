@@ -1,10 +1,11 @@
-import type {
-  AgentControllerSnapshot,
-  AgentRequest,
-  BalancerToAgentMessage,
-  ErrorEnvelope,
-  ResponseEnvelope,
-  SlotAggregatedStatusSnapshot,
+import {
+  type AgentControllerSnapshot,
+  type AgentRequest,
+  type BalancerToAgentMessage,
+  DEFAULT_MODEL_POOL,
+  type ErrorEnvelope,
+  type ResponseEnvelope,
+  type SlotAggregatedStatusSnapshot,
 } from "@paddler/protocol";
 import { nanoid } from "nanoid";
 import { AsyncQueue } from "../dispatch/async-queue.js";
@@ -33,6 +34,10 @@ type StatusFields = Omit<SlotAggregatedStatusSnapshot, "version">;
 export class AgentController {
   readonly id: string;
   readonly name: string | null;
+  /** The pool it asked for with `--pool` (the default pool for Paddler's agents). */
+  readonly requestedPool: string;
+  /** The pool it serves now: the one it asked for unless the fleet settings moved it. */
+  pool: string;
   #status: StatusFields;
   #version: number;
   readonly #connection: AgentConnection;
@@ -43,9 +48,13 @@ export class AgentController {
     name: string | null;
     snapshot: SlotAggregatedStatusSnapshot;
     connection: AgentConnection;
+    requestedPool?: string;
+    pool?: string;
   }) {
     this.id = options.id;
     this.name = options.name;
+    this.requestedPool = options.requestedPool ?? DEFAULT_MODEL_POOL;
+    this.pool = options.pool ?? this.requestedPool;
     const { version, ...status } = options.snapshot;
     this.#status = status;
     this.#version = version;
@@ -80,7 +89,13 @@ export class AgentController {
 
   /** The agent as the management API shows it; slots_processing is the balancer's own count. */
   snapshot(slotsProcessing: number): AgentControllerSnapshot {
-    return { ...this.#status, slots_processing: slotsProcessing, id: this.id, name: this.name };
+    return {
+      ...this.#status,
+      slots_processing: slotsProcessing,
+      id: this.id,
+      name: this.name,
+      pool: this.pool,
+    };
   }
 
   send(message: BalancerToAgentMessage): void {

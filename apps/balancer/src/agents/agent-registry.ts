@@ -1,15 +1,20 @@
-import type { AgentControllerSnapshot, AgentDesiredState } from "@paddler/protocol";
-import type { SlotPool } from "../balancing/slot-pool.js";
+import {
+  type AgentControllerSnapshot,
+  type AgentDesiredState,
+  DEFAULT_MODEL_POOL,
+  type ModelPoolName,
+} from "@paddler/protocol";
+import type { SlotPools } from "../balancing/slot-pools.js";
 import type { AgentController } from "./agent-controller.js";
 
-/** Connected agents by id, kept in step with the slot pool; notifies listeners on every change. */
+/** Connected agents by id, kept in step with their pool's slots; notifies listeners on every change. */
 export class AgentRegistry {
   readonly #agents = new Map<string, AgentController>();
   readonly #listeners = new Set<() => void>();
-  readonly #pool: SlotPool;
+  readonly #slots: SlotPools;
 
-  constructor(pool: SlotPool) {
-    this.#pool = pool;
+  constructor(slots: SlotPools) {
+    this.#slots = slots;
   }
 
   has(agentId: string): boolean {
@@ -28,10 +33,28 @@ export class AgentRegistry {
     return [...this.#agents.values()];
   }
 
+  /** The agents serving one pool. */
+  inPool(pool: ModelPoolName): AgentController[] {
+    return this.all().filter((agent) => agent.pool === pool);
+  }
+
+  /** Adds an agent to the pool it was placed in (`agent.pool`) and sends it that pool's state. */
   add(agent: AgentController, desiredState: AgentDesiredState | null): void {
     this.#agents.set(agent.id, agent);
     if (desiredState) agent.send({ Notification: { SetState: { desired_state: desiredState } } });
-    this.#pool.setAgentSlots(agent.id, agent.slotsTotal);
+    this.#slots.setAgentSlots(agent.id, agent.pool, agent.slotsTotal);
+    this.changed();
+  }
+
+  /**
+   * Moves an agent to another pool: it takes no new requests for the old pool at once (running ones
+   * finish there), and is told the new pool's state, which it loads like any state change.
+   */
+  move(agent: AgentController, pool: ModelPoolName, desiredState: AgentDesiredState | null): void {
+    if (agent.pool === pool || this.#agents.get(agent.id) !== agent) return;
+    agent.pool = pool;
+    if (desiredState) agent.send({ Notification: { SetState: { desired_state: desiredState } } });
+    this.#slots.setAgentSlots(agent.id, pool, agent.slotsTotal);
     this.changed();
   }
 
@@ -39,26 +62,30 @@ export class AgentRegistry {
     if (this.#agents.get(agent.id) !== agent) return;
     this.#agents.delete(agent.id);
     // Leaving with requests still running is a failure of the agent (a crash, a network cut).
-    if (agent.inFlightRequests > 0) this.#pool.reportOutcome(agent.id, "failure");
+    if (agent.inFlightRequests > 0) this.#slots.reportOutcome(agent.id, "failure");
     agent.disconnected();
-    this.#pool.removeAgent(agent.id);
+    this.#slots.removeAgent(agent.id);
     this.changed();
   }
 
   /** Call after an agent's status changed. */
   statusChanged(agent: AgentController): void {
-    this.#pool.setAgentSlots(agent.id, agent.slotsTotal);
+    this.#slots.setAgentSlots(agent.id, agent.pool, agent.slotsTotal);
     this.changed();
   }
 
-  broadcastDesiredState(desiredState: AgentDesiredState): void {
+  /** Sends a pool's new state to that pool's agents only. */
+  broadcastDesiredState(desiredState: AgentDesiredState, pool: ModelPoolName = DEFAULT_MODEL_POOL): void {
     for (const agent of this.#agents.values()) {
-      agent.send({ Notification: { SetState: { desired_state: desiredState } } });
+      if (agent.pool === pool) agent.send({ Notification: { SetState: { desired_state: desiredState } } });
     }
   }
 
-  snapshots(): AgentControllerSnapshot[] {
-    return this.all().map((agent) => agent.snapshot(this.#pool.slotsProcessing(agent.id)));
+  /** Agents as the management API shows them, optionally of one pool. */
+  snapshots(pool?: ModelPoolName): AgentControllerSnapshot[] {
+    return (pool === undefined ? this.all() : this.inPool(pool)).map((agent) =>
+      agent.snapshot(this.#slots.slotsProcessing(agent.id)),
+    );
   }
 
   subscribe(listener: () => void): () => void {

@@ -1,8 +1,14 @@
 import { upgradeWebSocket } from "@hono/node-server";
 import type { Logger } from "@paddler/logger";
-import { type BalancerToAgentMessage, PADDLER_PROTOCOL_VERSION } from "@paddler/protocol";
+import {
+  type AgentDesiredState,
+  type BalancerToAgentMessage,
+  DEFAULT_MODEL_POOL,
+  type ModelPoolName,
+  modelPoolNameSchema,
+  PADDLER_PROTOCOL_VERSION,
+} from "@paddler/protocol";
 import { Hono } from "hono";
-import type { ClusterState } from "../cluster/cluster-state.js";
 import { UnauthorizedError } from "../errors.js";
 import { startHeartbeat } from "../http/heartbeat.js";
 import type { SecretMatcher } from "../security/secret-matcher.js";
@@ -14,7 +20,11 @@ const agentIdPattern = /^[A-Za-z0-9_-]{1,128}$/;
 
 export interface AgentSocketRouteDeps {
   registry: AgentRegistry;
-  cluster: () => ClusterState;
+  /** Which pool a joining agent serves and the state it applies there (null: none stored yet). */
+  placement(agent: { name: string | null; requestedPool: ModelPoolName }): {
+    pool: ModelPoolName;
+    desiredState: AgentDesiredState | null;
+  };
   logger: Logger;
   /** Null lets any agent join (Paddler's behaviour). */
   joinSecret?: SecretMatcher | null;
@@ -24,7 +34,7 @@ export interface AgentSocketRouteDeps {
 export const JOIN_SECRET_HEADER = "x-paddler-join-secret";
 
 /** `/api/v1/agent_socket/{agent_id}`: the agent's WebSocket (Paddler's protocol, §6). */
-export function agentSocketRoute({ registry, cluster, logger, joinSecret = null }: AgentSocketRouteDeps) {
+export function agentSocketRoute({ registry, placement, logger, joinSecret = null }: AgentSocketRouteDeps) {
   return new Hono().get(
     "/:agentId",
     async (c, next) => {
@@ -45,6 +55,19 @@ export function agentSocketRoute({ registry, cluster, logger, joinSecret = null 
           400,
         );
       }
+      const pool = c.req.query("pool");
+      if (pool !== undefined && !modelPoolNameSchema.safeParse(pool).success) {
+        return c.json(
+          {
+            error: {
+              code: "invalid_request",
+              field: "pool",
+              message: "pool: lowercase letters, digits, '.', '_' or '-', at most 63",
+            },
+          },
+          400,
+        );
+      }
       if (registry.has(agentId)) {
         return c.json(
           { error: { code: "duplicate_agent", message: `Agent ${agentId} is already connected` } },
@@ -55,6 +78,8 @@ export function agentSocketRoute({ registry, cluster, logger, joinSecret = null 
     },
     upgradeWebSocket((c) => {
       const agentId = c.req.param("agentId") ?? "";
+      // `?pool=` is how an agent started with `--pool` asks for its pool; Paddler's agents send none.
+      const requestedPool = c.req.query("pool") ?? DEFAULT_MODEL_POOL;
       const log = logger.child({ agentId });
       let controller: AgentController | null = null;
       let stopHeartbeat = () => {};
@@ -91,9 +116,12 @@ export function agentSocketRoute({ registry, cluster, logger, joinSecret = null 
                 return;
               }
               const { name, slot_aggregated_status_snapshot } = notification.RegisterAgent;
+              const placed = placement({ name, requestedPool });
               controller = new AgentController({
                 id: agentId,
                 name,
+                requestedPool,
+                pool: placed.pool,
                 snapshot: slot_aggregated_status_snapshot,
                 connection: {
                   send: (frame) => {
@@ -102,8 +130,12 @@ export function agentSocketRoute({ registry, cluster, logger, joinSecret = null 
                   close: (code, reason) => ws.close(code, reason),
                 },
               });
-              log.info("agent registered", { name, slotsTotal: slot_aggregated_status_snapshot.slots_total });
-              registry.add(controller, cluster().applicable);
+              log.info("agent registered", {
+                name,
+                pool: placed.pool,
+                slotsTotal: slot_aggregated_status_snapshot.slots_total,
+              });
+              registry.add(controller, placed.desiredState);
               return;
             }
             if (controller?.updateStatus(notification.UpdateAgentStatus.slot_aggregated_status_snapshot)) {

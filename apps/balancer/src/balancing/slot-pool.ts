@@ -6,7 +6,9 @@ import {
   SlotWaitTimeoutError,
 } from "../errors.js";
 import type { AgentOutcome, CircuitBreaker } from "./circuit-breaker.js";
-import { type AgentSlotCounts, pickLeastBusyAgent } from "./pick-least-busy-agent.js";
+import type { AgentSlotCounts } from "./pick-least-busy-agent.js";
+import type { AgentPicker, DispatchHint } from "./policies/agent-picker.js";
+import { leastBusyPicker } from "./policies/least-busy-picker.js";
 
 /** A claimed slot on one agent. Release is idempotent. */
 export interface SlotLease {
@@ -15,6 +17,7 @@ export interface SlotLease {
 }
 
 interface Waiter {
+  hint: DispatchHint;
   resolve(lease: SlotLease): void;
   reject(error: Error): void;
   cleanup(): void;
@@ -33,6 +36,8 @@ export interface SlotPoolOptions {
   onChange?: () => void;
   /** Leaves agents whose requests keep failing out of dispatch for a while. */
   circuitBreaker?: CircuitBreaker;
+  /** The pool's policy, asked on every lease (it can change at run time); least busy by default. */
+  picker?: () => AgentPicker;
   now?: () => number;
 }
 
@@ -94,12 +99,12 @@ export class SlotPool {
   }
 
   /** A free slot now, or a place in the buffer until one frees up. */
-  acquire(signal?: AbortSignal): Promise<SlotLease> {
+  acquire(signal?: AbortSignal, hint: DispatchHint = {}): Promise<SlotLease> {
     if (signal?.aborted) return Promise.reject(new RequestAbortedError("request aborted"));
     if (this.#shuttingDown) return Promise.reject(new ShuttingDownError());
     // Waiting requests go first: a newcomer only takes a slot directly when nobody is queued.
     if (this.#waiters.length === 0) {
-      const lease = this.#tryLease();
+      const lease = this.#tryLease(hint);
       if (lease) return Promise.resolve(lease);
     }
     if (this.#waiters.length >= this.#options.maxBufferedRequests) {
@@ -115,6 +120,7 @@ export class SlotPool {
         reject(new RequestAbortedError("request aborted while buffered"));
       };
       const waiter: Waiter = {
+        hint,
         resolve,
         reject,
         cleanup: () => {
@@ -164,18 +170,21 @@ export class SlotPool {
     if (waiters.length > 0) this.#changed();
   }
 
-  #tryLease(): SlotLease | null {
+  #tryLease(hint: DispatchHint): SlotLease | null {
     if (this.#shuttingDown) return null;
     const breaker = this.#options.circuitBreaker;
     const now = this.#now();
     const candidates = breaker
       ? [...this.#agents.values()].filter((agent) => breaker.allows(agent.id, now))
-      : this.#agents.values();
-    const agentId = pickLeastBusyAgent(candidates);
+      : [...this.#agents.values()];
+    const picker = this.#options.picker?.() ?? leastBusyPicker;
+    const agentId = picker.pick(candidates, hint);
     if (agentId === null) return null;
     const agent = this.#agents.get(agentId);
-    if (!agent) return null;
+    // A policy that names a full or unknown agent gets nothing: slots are never overbooked.
+    if (!agent || agent.slotsProcessing >= agent.slotsTotal) return null;
     breaker?.dispatched(agentId, now);
+    picker.leased?.(agentId, hint);
     agent.slotsProcessing += 1;
     let released = false;
     this.#changed();
@@ -207,7 +216,8 @@ export class SlotPool {
       this.#draining = true;
       try {
         while (this.#waiters.length > 0) {
-          const lease = this.#tryLease();
+          const next = this.#waiters[0];
+          const lease = next ? this.#tryLease(next.hint) : null;
           if (!lease) break;
           const waiter = this.#waiters.shift();
           if (!waiter) {

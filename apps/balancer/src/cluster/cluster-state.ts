@@ -1,4 +1,10 @@
-import { type AgentDesiredState, type BalancerDesiredState, toAgentDesiredState } from "@paddler/protocol";
+import {
+  type AgentDesiredState,
+  type BalancerDesiredState,
+  DEFAULT_MODEL_POOL,
+  type ModelPoolName,
+  toAgentDesiredState,
+} from "@paddler/protocol";
 import type { AgentRegistry } from "../agents/agent-registry.js";
 
 /** The part of a state database the balancer needs. */
@@ -8,26 +14,37 @@ export interface DesiredStateStore {
 }
 
 /**
- * The desired state and what agents are told to apply. A store goes to the database first, then to
+ * One pool's desired state and what its agents are told to apply. A store goes to the database first, then to
  * every agent, so what the fleet runs is always what a restart would load.
  */
 export class ClusterState {
   #desired: BalancerDesiredState;
   #applicable: AgentDesiredState;
+  readonly pool: ModelPoolName;
   readonly #store: DesiredStateStore;
   readonly #registry: AgentRegistry;
   readonly #modeListeners = new Set<(tokenGenerationEnabled: boolean) => void>();
   #writes: Promise<void> = Promise.resolve();
 
-  private constructor(store: DesiredStateStore, registry: AgentRegistry, desired: BalancerDesiredState) {
+  constructor(
+    store: DesiredStateStore,
+    registry: AgentRegistry,
+    desired: BalancerDesiredState,
+    pool: ModelPoolName = DEFAULT_MODEL_POOL,
+  ) {
+    this.pool = pool;
     this.#store = store;
     this.#registry = registry;
     this.#desired = desired;
     this.#applicable = toAgentDesiredState(desired);
   }
 
-  static async load(store: DesiredStateStore, registry: AgentRegistry): Promise<ClusterState> {
-    return new ClusterState(store, registry, await store.read());
+  static async load(
+    store: DesiredStateStore,
+    registry: AgentRegistry,
+    pool: ModelPoolName = DEFAULT_MODEL_POOL,
+  ): Promise<ClusterState> {
+    return new ClusterState(store, registry, await store.read(), pool);
   }
 
   get desired(): BalancerDesiredState {
@@ -50,7 +67,7 @@ export class ClusterState {
       await this.#store.store(state);
       this.#desired = state;
       this.#applicable = toAgentDesiredState(state);
-      this.#registry.broadcastDesiredState(this.#applicable);
+      this.#registry.broadcastDesiredState(this.#applicable, this.pool);
       if (wasEnabled !== this.tokenGenerationEnabled) {
         for (const listener of this.#modeListeners) listener(this.tokenGenerationEnabled);
       }

@@ -10,7 +10,8 @@ import {
 import { nanoid } from "nanoid";
 import type { AgentController } from "../agents/agent-controller.js";
 import type { AgentRegistry } from "../agents/agent-registry.js";
-import type { SlotLease, SlotPool } from "../balancing/slot-pool.js";
+import type { SlotLease } from "../balancing/slot-pool.js";
+import type { DispatchTarget, SlotPools } from "../balancing/slot-pools.js";
 import {
   AgentConnectionClosedError,
   BalancerError,
@@ -20,7 +21,12 @@ import {
   ShuttingDownError,
   SlotWaitTimeoutError,
 } from "../errors.js";
-import { type DispatchMetrics, noDispatchMetrics, type RequestOutcome } from "../metrics/dispatch-metrics.js";
+import {
+  type DispatchMetrics,
+  noDispatchMetrics,
+  poolDispatchMetrics,
+  type RequestOutcome,
+} from "../metrics/dispatch-metrics.js";
 import { checkRequestLimits, defaultRequestLimits, type RequestLimits } from "./request-limits.js";
 
 /** What a dispatched request yields: agent responses, or one terminal error in Paddler's in-band shape. */
@@ -29,7 +35,7 @@ export type DispatchEvent =
   | { kind: "error"; error: ErrorDetails };
 
 export interface DispatcherOptions {
-  pool: SlotPool;
+  pool: SlotPools;
   registry: AgentRegistry;
   itemTimeoutMs: number;
   logger: Logger;
@@ -40,6 +46,10 @@ export interface DispatcherOptions {
 export interface DispatchOptions {
   /** Follows the request into the logs and, as its agent request id, to the agent. */
   requestId?: string;
+  /** The model pool to run in; the default pool when absent. */
+  pool?: string | undefined;
+  /** The client's session, for pools whose policy is sticky. */
+  sessionKey?: string | undefined;
 }
 
 /** How many times a request that got no output yet follows its agent's disappearance to another. */
@@ -99,7 +109,7 @@ export function createDispatcher({
   registry,
   itemTimeoutMs,
   logger,
-  metrics = noDispatchMetrics,
+  metrics: fleetMetrics = noDispatchMetrics,
   limits = defaultRequestLimits,
 }: DispatcherOptions) {
   async function drainThenRelease(
@@ -124,7 +134,9 @@ export function createDispatcher({
     request: AgentRequest,
     signal: AbortSignal,
     requestId: string,
+    target: DispatchTarget,
   ): AsyncGenerator<DispatchEvent> {
+    const metrics = poolDispatchMetrics(fleetMetrics, target.pool);
     const startedAt = performance.now();
     const seconds = (from: number) => (performance.now() - from) / 1000;
     const problem = checkRequestLimits(request, limits);
@@ -139,7 +151,7 @@ export function createDispatcher({
     for (let attempt = 0; ; attempt++) {
       let lease: SlotLease;
       try {
-        lease = await pool.acquire(signal);
+        lease = await pool.acquire(signal, target);
       } catch (error) {
         if (error instanceof RequestAbortedError) {
           metrics.finished(null, "cancelled", seconds(startedAt));
@@ -218,6 +230,7 @@ export function createDispatcher({
                 const { usage } = response.GeneratedToken.Done;
                 metrics.tokens(agentLabel, {
                   prompt: usage.prompt_tokens,
+                  cached: usage.cached_prompt_tokens,
                   generated:
                     usage.content_tokens +
                     usage.reasoning_tokens +
@@ -251,7 +264,10 @@ export function createDispatcher({
     signal: AbortSignal,
     options: DispatchOptions = {},
   ): AsyncGenerator<DispatchEvent> {
-    return run(request, signal, options.requestId ?? nanoid());
+    return run(request, signal, options.requestId ?? nanoid(), {
+      pool: options.pool,
+      hint: { sessionKey: options.sessionKey, request },
+    });
   }
 
   return { dispatch };

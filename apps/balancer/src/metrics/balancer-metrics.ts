@@ -1,5 +1,6 @@
+import { DEFAULT_MODEL_POOL } from "@paddler/protocol";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { SlotPool } from "../balancing/slot-pool.js";
+import type { SlotPools } from "../balancing/slot-pools.js";
 import type { DispatchMetrics } from "./dispatch-metrics.js";
 
 /** Paddler's three gauges, as StatsD and `/metrics` both report them. */
@@ -45,7 +46,7 @@ const durationBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 
  */
 export function createBalancerMetrics(options: {
   prefix: string;
-  pool: SlotPool;
+  pool: SlotPools;
   maxAgentLabels?: number;
 }): BalancerMetrics {
   const { pool, maxAgentLabels = 64 } = options;
@@ -76,46 +77,87 @@ export function createBalancerMetrics(options: {
   const bufferWait = new Histogram({
     name: `${prefix}buffer_wait_seconds`,
     help: "Time a request waited for a free slot",
+    labelNames: ["pool"],
     buckets: latencyBuckets,
     registers: [registry],
   });
   const firstToken = new Histogram({
     name: `${prefix}time_to_first_token_seconds`,
     help: "Time from a request's arrival to its first token or embedding",
-    labelNames: ["agent"],
+    labelNames: ["agent", "pool"],
     buckets: latencyBuckets,
     registers: [registry],
   });
   const betweenTokens = new Histogram({
     name: `${prefix}time_between_tokens_seconds`,
     help: "Gap between two consecutive tokens or embeddings of a request",
-    labelNames: ["agent"],
+    labelNames: ["agent", "pool"],
     buckets: latencyBuckets,
     registers: [registry],
   });
   const duration = new Histogram({
     name: `${prefix}request_duration_seconds`,
     help: "Time from a request's arrival to its end, by outcome",
-    labelNames: ["agent", "outcome"],
+    labelNames: ["agent", "outcome", "pool"],
     buckets: durationBuckets,
     registers: [registry],
   });
   const requests = new Counter({
     name: `${prefix}requests_total`,
     help: "Requests that ended, by agent and outcome",
-    labelNames: ["agent", "outcome"],
+    labelNames: ["agent", "outcome", "pool"],
     registers: [registry],
   });
   const promptTokens = new Counter({
     name: `${prefix}prompt_tokens_total`,
     help: "Prompt tokens of finished generations",
-    labelNames: ["agent"],
+    labelNames: ["agent", "pool"],
     registers: [registry],
   });
+  const cachedPromptTokens = new Counter({
+    name: `${prefix}cached_prompt_tokens_total`,
+    help: "Prompt tokens of finished generations that the agent took from its KV cache",
+    labelNames: ["agent", "pool"],
+    registers: [registry],
+  });
+  // Per pool, what prefix-aware routing is for: the share of prompt tokens served from cache.
+  const promptByPool = new Map<string, { prompt: number; cached: number }>();
+  new Gauge({
+    name: `${prefix}prefix_cache_hit_ratio`,
+    help: "Cached prompt tokens / prompt tokens of finished generations since start, by pool",
+    labelNames: ["pool"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [name, totals] of promptByPool)
+        if (totals.prompt > 0) this.set({ pool: name }, totals.cached / totals.prompt);
+    },
+  });
+  const poolGauge = (name: string, help: string, value: (slots: ReturnType<SlotPools["pool"]>) => number) =>
+    new Gauge({
+      name: `${prefix}pool_${name}`,
+      help,
+      labelNames: ["pool"],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [poolName, slots] of pool.entries()) this.set({ pool: poolName }, value(slots));
+      },
+    });
+  const sum = (
+    counts: { slotsProcessing: number; slotsTotal: number }[],
+    key: "slotsProcessing" | "slotsTotal",
+  ) => counts.reduce((total, agent) => total + agent[key], 0);
+  poolGauge("slots_processing", "Slots processing requests, by pool", (slots) =>
+    sum(slots.agentCounts(), "slotsProcessing"),
+  );
+  poolGauge("slots_total", "Slots ready, by pool", (slots) => sum(slots.agentCounts(), "slotsTotal"));
+  poolGauge("requests_buffered", "Requests waiting for a free slot, by pool", (slots) => slots.bufferedCount);
+  poolGauge("agents", "Agents serving the pool", (slots) => slots.agentCounts().length);
   const generatedTokens = new Counter({
     name: `${prefix}generated_tokens_total`,
     help: "Tokens generated (content, reasoning, tool calls, undeterminable)",
-    labelNames: ["agent"],
+    labelNames: ["agent", "pool"],
     registers: [registry],
   });
 
@@ -123,15 +165,23 @@ export function createBalancerMetrics(options: {
     registry,
     gauges,
     dispatch: {
-      bufferWait: (seconds) => bufferWait.observe(seconds),
-      firstToken: (agent, seconds) => firstToken.observe({ agent: label(agent) }, seconds),
-      betweenTokens: (agent, seconds) => betweenTokens.observe({ agent: label(agent) }, seconds),
-      tokens: (agent, counts) => {
-        promptTokens.inc({ agent: label(agent) }, counts.prompt);
-        generatedTokens.inc({ agent: label(agent) }, counts.generated);
+      bufferWait: (seconds, pool = DEFAULT_MODEL_POOL) => bufferWait.observe({ pool }, seconds),
+      firstToken: (agent, seconds, pool = DEFAULT_MODEL_POOL) =>
+        firstToken.observe({ agent: label(agent), pool }, seconds),
+      betweenTokens: (agent, seconds, pool = DEFAULT_MODEL_POOL) =>
+        betweenTokens.observe({ agent: label(agent), pool }, seconds),
+      tokens: (agent, counts, pool = DEFAULT_MODEL_POOL) => {
+        promptTokens.inc({ agent: label(agent), pool }, counts.prompt);
+        cachedPromptTokens.inc({ agent: label(agent), pool }, counts.cached ?? 0);
+        generatedTokens.inc({ agent: label(agent), pool }, counts.generated);
+        const totals = promptByPool.get(pool) ?? { prompt: 0, cached: 0 };
+        totals.prompt += counts.prompt;
+        totals.cached += counts.cached ?? 0;
+        if (!promptByPool.has(pool) && promptByPool.size >= 256) return;
+        promptByPool.set(pool, totals);
       },
-      finished: (agent, outcome, seconds) => {
-        const labels = { agent: label(agent), outcome };
+      finished: (agent, outcome, seconds, pool = DEFAULT_MODEL_POOL) => {
+        const labels = { agent: label(agent), outcome, pool };
         requests.inc(labels);
         duration.observe(labels, seconds);
       },

@@ -8,10 +8,11 @@ import type { RequestLimits } from "../dispatch/request-limits.js";
 import { corsFor } from "../http/cors-for.js";
 import { limitBody } from "../http/limit-body.js";
 import { requestIdMiddleware } from "../http/request-id.js";
+import type { Fleet } from "../pools/fleet.js";
 import { requireCredentials } from "../security/require-credentials.js";
 import type { SecretMatcher } from "../security/secret-matcher.js";
+import { openAIModelRouter } from "./model-router.js";
 import { OpenAIError } from "./openai-error.js";
-import { embeddingsGuard, tokenGenerationGuard } from "./require-mode.js";
 import { chatCompletionsRoute } from "./routes/chat-completions.js";
 import { completionsRoute } from "./routes/completions.js";
 import { embeddingsRoute } from "./routes/embeddings.js";
@@ -23,6 +24,7 @@ import { unixSeconds } from "./unix-seconds.js";
 export interface OpenAIAppDeps {
   registry: AgentRegistry;
   cluster: ClusterState;
+  fleet: Fleet;
   dispatcher: Dispatcher;
   logger: Logger;
   corsAllowedOrigins: () => readonly string[];
@@ -34,8 +36,8 @@ export interface OpenAIAppDeps {
 
 /** The OpenAI-compatible service (`--compat-openai-addr`); every error is in OpenAI's shape. */
 export function createOpenAIApp(deps: OpenAIAppDeps) {
-  const { registry, cluster, dispatcher, logger } = deps;
-  const requireTokenGeneration = tokenGenerationGuard(cluster);
+  const { registry, fleet, dispatcher, logger } = deps;
+  const route = openAIModelRouter(fleet);
   return (
     new Hono()
       .use(requestIdMiddleware())
@@ -43,21 +45,20 @@ export function createOpenAIApp(deps: OpenAIAppDeps) {
       .use(requireCredentials({ matches: deps.apiKeys }))
       .use(limitBody(deps.maxRequestBodyBytes))
       .get("/health", (c) => c.text("OK"))
-      .route("/v1", chatCompletionsRoute({ dispatcher, requireTokenGeneration }))
-      .route("/v1", completionsRoute({ dispatcher, requireTokenGeneration }))
-      .route("/v1", responsesRoute({ dispatcher, requireTokenGeneration }))
+      .route("/v1", chatCompletionsRoute({ dispatcher, route }))
+      .route("/v1", completionsRoute({ dispatcher, route }))
+      .route("/v1", responsesRoute({ dispatcher, route }))
       .route(
         "/v1",
         embeddingsRoute({
           dispatcher,
           registry,
-          cluster,
-          requireEmbeddings: embeddingsGuard(cluster),
+          route,
           limits: deps.limits,
         }),
       )
       // Models are listed with the time this service started: the desired state keeps no timestamp.
-      .route("/v1", modelsRoute({ registry, cluster, created: unixSeconds() }))
+      .route("/v1", modelsRoute({ registry, fleet, created: unixSeconds() }))
       .notFound((c) => {
         const error = new OpenAIError({
           message: `Unknown request URL: ${c.req.method} ${c.req.path}`,

@@ -19,13 +19,20 @@ export function dispatchGeneration(options: {
   signal: AbortSignal;
   /** Follows the request into the logs and to the agent. */
   requestId?: string;
+  /** The model pool the request's `model` routed to, and its session for sticky pools. */
+  pool?: string;
+  sessionKey?: string | undefined;
 }): StartedGeneration {
   const controller = new AbortController();
   const abort = () => controller.abort();
   if (options.signal.aborted) abort();
   else options.signal.addEventListener("abort", abort, { once: true });
   const source = toGenerationEvents(
-    options.dispatcher.dispatch(options.request, controller.signal, { requestId: options.requestId }),
+    options.dispatcher.dispatch(options.request, controller.signal, {
+      requestId: options.requestId,
+      pool: options.pool,
+      sessionKey: options.sessionKey,
+    }),
   );
   async function* events(): AsyncGenerator<GenerationEvent> {
     try {

@@ -13,6 +13,8 @@ export async function startGenerations(options: {
   requests: AgentRequest[];
   signal: AbortSignal;
   requestId?: string;
+  pool?: string;
+  sessionKey?: string | undefined;
 }): Promise<StartedGeneration[]> {
   const [first, ...rest] = options.requests;
   if (!first) return [];

@@ -38,12 +38,15 @@ export async function connectScriptedAgent(options: {
   id: string;
   slots: number;
   name?: string;
+  /** Joins this model pool, as `paddler agent --pool` does. */
+  pool?: string;
   onRequest?: (
     agent: ScriptedAgent,
     request: Extract<BalancerToAgentMessage, { Request: unknown }>["Request"],
   ) => void;
 }): Promise<ScriptedAgent> {
-  const socket = new WebSocket(`ws://${options.managementAddress}/api/v1/agent_socket/${options.id}`);
+  const query = options.pool === undefined ? "" : `?pool=${encodeURIComponent(options.pool)}`;
+  const socket = new WebSocket(`ws://${options.managementAddress}/api/v1/agent_socket/${options.id}${query}`);
   const received: BalancerToAgentMessage[] = [];
   const waiters: {
     predicate: (m: BalancerToAgentMessage) => boolean;

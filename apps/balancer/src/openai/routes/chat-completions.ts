@@ -1,12 +1,13 @@
 import { Hono } from "hono";
 import { nanoid } from "nanoid";
 import type { Dispatcher } from "../../dispatch/dispatcher.js";
+import { systemTextOf } from "../../pools/route-model-request.js";
 import { chatCompletionRequestSchema } from "../chat-completion-request.js";
 import { chatCompletionStream } from "../chat-completion-stream.js";
 import { collectGeneration } from "../collect-generation.js";
 import { finishReason } from "../finish-reason.js";
+import type { OpenAIModelRouter } from "../model-router.js";
 import { parseOpenAIBody } from "../parse-openai-body.js";
-import type { RequireTokenGeneration } from "../require-mode.js";
 import { sseResponse } from "../sse-response.js";
 import { startGeneration } from "../start-generation.js";
 import { toChatAgentParams } from "../to-chat-agent-request.js";
@@ -16,15 +17,16 @@ import { unixSeconds } from "../unix-seconds.js";
 
 export interface ChatCompletionsRouteDeps {
   dispatcher: Dispatcher;
-  requireTokenGeneration: RequireTokenGeneration;
+  route: OpenAIModelRouter;
 }
 
 /** `POST /v1/chat/completions`, streaming (SSE) or not. */
-export function chatCompletionsRoute({ dispatcher, requireTokenGeneration }: ChatCompletionsRouteDeps) {
+export function chatCompletionsRoute({ dispatcher, route }: ChatCompletionsRouteDeps) {
   return new Hono().post("/chat/completions", async (c) => {
     const body = await parseOpenAIBody(c, chatCompletionRequestSchema);
     const params = toChatAgentParams(body);
-    requireTokenGeneration();
+    const target = route(c, { ...body, systemText: systemTextOf(params.conversation_history) });
+    target.requireTokenGeneration();
     const id = `chatcmpl-${nanoid()}`;
     const created = unixSeconds();
     const generation = await startGeneration({
@@ -32,6 +34,8 @@ export function chatCompletionsRoute({ dispatcher, requireTokenGeneration }: Cha
       request: { ContinueFromConversationHistory: params },
       signal: c.req.raw.signal,
       requestId: c.get("requestId"),
+      pool: target.pool,
+      sessionKey: target.sessionKey,
     });
     if (body.stream) {
       const messages = chatCompletionStream(generation.events, {

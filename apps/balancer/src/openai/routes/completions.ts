@@ -7,9 +7,9 @@ import { collectGeneration } from "../collect-generation.js";
 import { completionRequestSchema, defaultCompletionMaxTokens } from "../completion-request.js";
 import { completionStream } from "../completion-stream.js";
 import { finishReason } from "../finish-reason.js";
+import type { OpenAIModelRouter } from "../model-router.js";
 import { parseOpenAIBody } from "../parse-openai-body.js";
 import { toSamplingOverrides } from "../request-fields.js";
-import type { RequireTokenGeneration } from "../require-mode.js";
 import { sseResponse } from "../sse-response.js";
 import { startGenerations } from "../start-generations.js";
 import { addUsage, toCompletionUsage } from "../to-completion-usage.js";
@@ -17,11 +17,11 @@ import { unixSeconds } from "../unix-seconds.js";
 
 export interface CompletionsRouteDeps {
   dispatcher: Dispatcher;
-  requireTokenGeneration: RequireTokenGeneration;
+  route: OpenAIModelRouter;
 }
 
 /** `POST /v1/completions`: each prompt is its own ContinueFromRawPrompt; they run in parallel. */
-export function completionsRoute({ dispatcher, requireTokenGeneration }: CompletionsRouteDeps) {
+export function completionsRoute({ dispatcher, route }: CompletionsRouteDeps) {
   return new Hono().post("/completions", async (c) => {
     const body = await parseOpenAIBody(c, completionRequestSchema);
     const prompts = typeof body.prompt === "string" ? [body.prompt] : body.prompt;
@@ -34,7 +34,8 @@ export function completionsRoute({ dispatcher, requireTokenGeneration }: Complet
         { raw_prompt: "prompt", sampling: "stop" },
       ),
     }));
-    requireTokenGeneration();
+    const target = route(c, body);
+    target.requireTokenGeneration();
     const id = `cmpl-${nanoid()}`;
     const created = unixSeconds();
     const generations = await startGenerations({
@@ -42,6 +43,8 @@ export function completionsRoute({ dispatcher, requireTokenGeneration }: Complet
       requests,
       signal: c.req.raw.signal,
       requestId: c.get("requestId"),
+      pool: target.pool,
+      sessionKey: target.sessionKey,
     });
     if (body.stream) {
       const messages = completionStream(generations, {

@@ -1,21 +1,19 @@
 import { Hono } from "hono";
 import type { AgentRegistry } from "../../agents/agent-registry.js";
 import { splitEmbeddingBatch } from "../../balancing/split-embedding-batch.js";
-import type { ClusterState } from "../../cluster/cluster-state.js";
 import type { Dispatcher } from "../../dispatch/dispatcher.js";
 import { checkRequestLimits, type RequestLimits } from "../../dispatch/request-limits.js";
 import { collectEmbeddings } from "../collect-embeddings.js";
 import { embeddingRequestSchema } from "../embedding-request.js";
 import { encodeEmbeddingBase64, estimateTokens } from "../encode-embedding.js";
+import type { OpenAIModelRouter } from "../model-router.js";
 import { OpenAIError } from "../openai-error.js";
 import { parseOpenAIBody } from "../parse-openai-body.js";
-import type { RequireEmbeddings } from "../require-mode.js";
 
 export interface EmbeddingsRouteDeps {
   dispatcher: Dispatcher;
   registry: AgentRegistry;
-  cluster: ClusterState;
-  requireEmbeddings: RequireEmbeddings;
+  route: OpenAIModelRouter;
   limits: RequestLimits;
 }
 
@@ -23,13 +21,7 @@ export interface EmbeddingsRouteDeps {
  * `POST /v1/embeddings`: one GenerateEmbeddingBatch split over agents and slots as the native API
  * splits it. Vectors are L2-normalized, as OpenAI's are.
  */
-export function embeddingsRoute({
-  dispatcher,
-  registry,
-  cluster,
-  requireEmbeddings,
-  limits,
-}: EmbeddingsRouteDeps) {
+export function embeddingsRoute({ dispatcher, registry, route, limits }: EmbeddingsRouteDeps) {
   return new Hono().post("/embeddings", async (c) => {
     const body = await parseOpenAIBody(c, embeddingRequestSchema);
     const inputs = typeof body.input === "string" ? [body.input] : body.input;
@@ -40,12 +32,13 @@ export function embeddingsRoute({
       limits,
     );
     if (problem) throw new OpenAIError({ message: `input ${problem.reason}`, status: 400, param: "input" });
-    requireEmbeddings();
+    const target = route(c, body);
+    target.requireEmbeddings();
     const requestId = c.get("requestId");
     const chunks = splitEmbeddingBatch(
       documents,
-      Math.max(1, registry.size),
-      cluster.desired.inference_parameters.embedding_batch_size,
+      Math.max(1, registry.inPool(target.pool).length),
+      target.embeddingBatchSize,
     );
     const abort = new AbortController();
     const onClientGone = () => abort.abort();
@@ -57,7 +50,7 @@ export function embeddingsRoute({
           dispatcher.dispatch(
             { GenerateEmbeddingBatch: { input_batch, normalization_method: "L2" } },
             abort.signal,
-            { requestId: chunks.length === 1 ? requestId : `${requestId}.c${index}` },
+            { requestId: chunks.length === 1 ? requestId : `${requestId}.c${index}`, pool: target.pool },
           ),
         ),
       );

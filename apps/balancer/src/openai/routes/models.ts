@@ -1,33 +1,48 @@
+import { DEFAULT_MODEL_POOL } from "@paddler/protocol";
 import { Hono } from "hono";
 import type { AgentRegistry } from "../../agents/agent-registry.js";
-import type { ClusterState } from "../../cluster/cluster-state.js";
+import type { Fleet } from "../../pools/fleet.js";
 import { modelId } from "../model-id.js";
 import { OpenAIError } from "../openai-error.js";
 
 export interface ModelsRouteDeps {
   registry: AgentRegistry;
-  cluster: ClusterState;
+  fleet: Fleet;
   created: number;
 }
 
 /**
- * `GET /v1/models`: the model the fleet serves now. The desired model is listed only while at
- * least one agent has applied the desired state and has slots, so a client that picks a model
- * from this list gets one that can answer; during a model switch or with no agents it is empty.
- * (`model` in requests is still accepted whatever it says: one model per cluster.)
+ * `GET /v1/models`: the models the fleet serves now. A pool is listed while at least one of its
+ * agents has applied its desired state and has slots, so a client that picks a model from this
+ * list gets one that can answer. The default pool is listed under its model file's id, as Paddler
+ * lists its one model; other pools under their names; then every alias of a listed pool.
  */
-export function modelsRoute({ registry, cluster, created }: ModelsRouteDeps) {
+export function modelsRoute({ registry, fleet, created }: ModelsRouteDeps) {
+  const entry = (id: string, pool: string) => ({
+    id,
+    object: "model" as const,
+    created,
+    owned_by: "paddler",
+    pool,
+  });
   const served = () => {
-    const id = modelId(cluster.desired.model);
-    const loaded = registry
-      .snapshots()
-      .some((agent) => agent.state_application_status === "Applied" && agent.slots_total > 0);
-    return id && loaded ? [{ id, object: "model" as const, created, owned_by: "paddler" }] : [];
+    const entries: ReturnType<typeof entry>[] = [];
+    for (const pool of fleet.storedPools()) {
+      const loaded = registry
+        .snapshots(pool)
+        .some((agent) => agent.state_application_status === "Applied" && agent.slots_total > 0);
+      const cluster = fleet.cluster(pool);
+      if (!loaded || !cluster) continue;
+      const id = pool === DEFAULT_MODEL_POOL ? modelId(cluster.desired.model) : pool;
+      if (id) entries.push(entry(id));
+      for (const alias of fleet.aliasesOf(pool)) entries.push(entry(alias));
+    }
+    return entries;
   };
   return new Hono()
     .get("/models", (c) => c.json({ object: "list", data: served() }))
     .get("/models/:model{.+}", (c) => {
-      const model = served().find((entry) => entry.id === c.req.param("model"));
+      const model = served().find((candidate) => candidate.id === c.req.param("model"));
       if (!model)
         throw new OpenAIError({
           message: `The model '${c.req.param("model")}' is not served by this cluster now`,

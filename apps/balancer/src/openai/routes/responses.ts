@@ -1,10 +1,11 @@
 import { Hono } from "hono";
 import { nanoid } from "nanoid";
 import type { Dispatcher } from "../../dispatch/dispatcher.js";
+import { systemTextOf } from "../../pools/route-model-request.js";
 import { collectGeneration } from "../collect-generation.js";
 import { finishReason } from "../finish-reason.js";
+import type { OpenAIModelRouter } from "../model-router.js";
 import { parseOpenAIBody } from "../parse-openai-body.js";
-import type { RequireTokenGeneration } from "../require-mode.js";
 import { collectedOutput, responseObjectFactory } from "../response-object.js";
 import { responsesRequestSchema } from "../responses-request.js";
 import { responsesStream } from "../responses-stream.js";
@@ -15,15 +16,16 @@ import { unixSeconds } from "../unix-seconds.js";
 
 export interface ResponsesRouteDeps {
   dispatcher: Dispatcher;
-  requireTokenGeneration: RequireTokenGeneration;
+  route: OpenAIModelRouter;
 }
 
 /** `POST /v1/responses`, streaming (named SSE events) or not; ids are `resp_{nanoid}` as in Paddler. */
-export function responsesRoute({ dispatcher, requireTokenGeneration }: ResponsesRouteDeps) {
+export function responsesRoute({ dispatcher, route }: ResponsesRouteDeps) {
   return new Hono().post("/responses", async (c) => {
     const body = await parseOpenAIBody(c, responsesRequestSchema);
     const params = toResponsesAgentParams(body);
-    requireTokenGeneration();
+    const target = route(c, { ...body, systemText: systemTextOf(params.conversation_history) });
+    target.requireTokenGeneration();
     const response = responseObjectFactory({
       id: `resp_${nanoid()}`,
       createdAt: unixSeconds(),
@@ -35,6 +37,8 @@ export function responsesRoute({ dispatcher, requireTokenGeneration }: Responses
       request: { ContinueFromConversationHistory: params },
       signal: c.req.raw.signal,
       requestId: c.get("requestId"),
+      pool: target.pool,
+      sessionKey: target.sessionKey,
     });
     if (body.stream) {
       return sseResponse(

@@ -3,17 +3,18 @@ import { Hono } from "hono";
 import { nanoid } from "nanoid";
 import type { AgentRegistry } from "../../agents/agent-registry.js";
 import { splitEmbeddingBatch } from "../../balancing/split-embedding-batch.js";
-import type { ClusterState } from "../../cluster/cluster-state.js";
 import type { DispatchEvent, Dispatcher } from "../../dispatch/dispatcher.js";
 import { mergeAsyncIterables } from "../../dispatch/merge-async-iterables.js";
 import type { RequestLimits } from "../../dispatch/request-limits.js";
 import { EmbeddingsDisabledError } from "../../errors.js";
 import { ndjsonResponse } from "../../http/ndjson-response.js";
 import { parseJsonBody } from "../../http/parse-json-body.js";
+import type { Fleet } from "../../pools/fleet.js";
+import { nativePool } from "../../pools/native-pool.js";
 import { enforceLimits, toClientMessage } from "./generation.js";
 
 export interface EmbeddingRoutesDeps {
-  cluster: ClusterState;
+  fleet: Fleet;
   dispatcher: Dispatcher;
   registry: AgentRegistry;
   limits: RequestLimits;
@@ -29,17 +30,18 @@ function isChunkDone(event: DispatchEvent): boolean {
  * `generate_embedding_batch`: documents are split over agents and slots (Paddler's rule), chunks run
  * in parallel, per-chunk `Done` lines are dropped and one `Done` ends the stream.
  */
-export function embeddingRoutes({ cluster, dispatcher, registry, limits }: EmbeddingRoutesDeps) {
+export function embeddingRoutes({ fleet, dispatcher, registry, limits }: EmbeddingRoutesDeps) {
   return new Hono().post("/generate_embedding_batch", async (c) => {
     const params = await parseJsonBody(c, generateEmbeddingBatchParamsSchema);
     enforceLimits({ GenerateEmbeddingBatch: params }, limits);
+    const { pool, cluster } = nativePool(fleet, c.req);
     if (!cluster.desired.inference_parameters.enable_embeddings) throw new EmbeddingsDisabledError();
     const requestId = c.get("requestId") ?? nanoid();
     const abort = new AbortController();
     c.req.raw.signal.addEventListener("abort", () => abort.abort(), { once: true });
     const chunks = splitEmbeddingBatch(
       params.input_batch,
-      Math.max(1, registry.size),
+      Math.max(1, registry.inPool(pool).length),
       cluster.desired.inference_parameters.embedding_batch_size,
     );
     async function* lines(): AsyncGenerator<InferenceClientMessage> {
@@ -47,7 +49,7 @@ export function embeddingRoutes({ cluster, dispatcher, registry, limits }: Embed
         dispatcher.dispatch(
           { GenerateEmbeddingBatch: { input_batch, normalization_method: params.normalization_method } },
           abort.signal,
-          { requestId: chunks.length === 1 ? requestId : `${requestId}.c${index}` },
+          { requestId: chunks.length === 1 ? requestId : `${requestId}.c${index}`, pool },
         ),
       );
       for await (const event of mergeAsyncIterables(streams)) {

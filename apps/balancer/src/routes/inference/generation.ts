@@ -6,15 +6,16 @@ import {
 } from "@paddler/protocol";
 import { Hono } from "hono";
 import { nanoid } from "nanoid";
-import type { ClusterState } from "../../cluster/cluster-state.js";
 import type { DispatchEvent, Dispatcher } from "../../dispatch/dispatcher.js";
 import { checkRequestLimits, type RequestLimits } from "../../dispatch/request-limits.js";
 import { InvalidRequestError, TokenGenerationDisabledError } from "../../errors.js";
 import { ndjsonResponse } from "../../http/ndjson-response.js";
 import { parseJsonBody } from "../../http/parse-json-body.js";
+import type { Fleet } from "../../pools/fleet.js";
+import { nativePool, SESSION_HEADER, sessionKeyFrom } from "../../pools/native-pool.js";
 
 export interface GenerationRoutesDeps {
-  cluster: ClusterState;
+  fleet: Fleet;
   dispatcher: Dispatcher;
   limits: RequestLimits;
 }
@@ -31,13 +32,19 @@ export function streamDispatch(options: {
   request: AgentRequest;
   signal: AbortSignal;
   requestId?: string;
+  pool?: string;
+  sessionKey?: string | undefined;
 }): Response {
   const { dispatcher, request } = options;
   const requestId = options.requestId ?? nanoid();
   const abort = new AbortController();
   options.signal.addEventListener("abort", () => abort.abort(), { once: true });
   async function* lines() {
-    for await (const event of dispatcher.dispatch(request, abort.signal, { requestId }))
+    for await (const event of dispatcher.dispatch(request, abort.signal, {
+      requestId,
+      pool: options.pool,
+      sessionKey: options.sessionKey,
+    }))
       yield toClientMessage(event, requestId);
   }
   return ndjsonResponse(lines(), () => abort.abort());
@@ -50,21 +57,36 @@ export function enforceLimits(request: AgentRequest, limits: RequestLimits): Age
   return request;
 }
 
-export function generationRoutes({ cluster, dispatcher, limits }: GenerationRoutesDeps) {
-  const requireTokenGeneration = () => {
+export function generationRoutes({ fleet, dispatcher, limits }: GenerationRoutesDeps) {
+  /** The request's pool (X-Paddler-Pool), which must not be in embeddings mode. */
+  const tokenGenerationPool = (c: { req: Parameters<typeof nativePool>[1] }) => {
+    const { pool, cluster } = nativePool(fleet, c.req);
     if (!cluster.tokenGenerationEnabled) throw new TokenGenerationDisabledError();
+    return { pool, sessionKey: sessionKeyFrom(c.req.header(SESSION_HEADER)) };
   };
   return new Hono()
     .post("/continue_from_conversation_history", async (c) => {
       const params = await parseJsonBody(c, continueFromConversationHistoryParamsSchema);
       const request = enforceLimits({ ContinueFromConversationHistory: params }, limits);
-      requireTokenGeneration();
-      return streamDispatch({ dispatcher, request, signal: c.req.raw.signal, requestId: c.get("requestId") });
+      const target = tokenGenerationPool(c);
+      return streamDispatch({
+        dispatcher,
+        request,
+        signal: c.req.raw.signal,
+        requestId: c.get("requestId"),
+        ...target,
+      });
     })
     .post("/continue_from_raw_prompt", async (c) => {
       const params = await parseJsonBody(c, continueFromRawPromptParamsSchema);
       const request = enforceLimits({ ContinueFromRawPrompt: params }, limits);
-      requireTokenGeneration();
-      return streamDispatch({ dispatcher, request, signal: c.req.raw.signal, requestId: c.get("requestId") });
+      const target = tokenGenerationPool(c);
+      return streamDispatch({
+        dispatcher,
+        request,
+        signal: c.req.raw.signal,
+        requestId: c.get("requestId"),
+        ...target,
+      });
     });
 }

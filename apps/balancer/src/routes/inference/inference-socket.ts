@@ -7,14 +7,15 @@ import {
   requestIdSchema,
 } from "@paddler/protocol";
 import { Hono } from "hono";
-import type { ClusterState } from "../../cluster/cluster-state.js";
 import type { Dispatcher } from "../../dispatch/dispatcher.js";
 import { TokenGenerationDisabledError } from "../../errors.js";
 import { startHeartbeat } from "../../http/heartbeat.js";
+import type { Fleet } from "../../pools/fleet.js";
+import { nativePool, SESSION_HEADER, sessionKeyFrom } from "../../pools/native-pool.js";
 import { toClientMessage } from "./generation.js";
 
 export interface InferenceSocketRoutesDeps {
-  cluster: ClusterState;
+  fleet: Fleet;
   dispatcher: Dispatcher;
   logger: Logger;
 }
@@ -36,10 +37,17 @@ function frameId(json: unknown): string | null {
  * Unlike Paddler, an invalid request that names its id gets an Error for that id and the socket
  * stays open; only a frame we cannot attribute closes it.
  */
-export function inferenceSocketRoutes({ cluster, dispatcher, logger }: InferenceSocketRoutesDeps) {
+export function inferenceSocketRoutes({ fleet, dispatcher, logger }: InferenceSocketRoutesDeps) {
   return new Hono().get(
     "/inference_socket",
-    upgradeWebSocket(() => {
+    // The pool (X-Paddler-Pool or `?pool=`) is checked before the upgrade, so an unknown one is a 404.
+    async (c, next) => {
+      nativePool(fleet, c.req);
+      return next();
+    },
+    upgradeWebSocket((c) => {
+      const { pool, cluster } = nativePool(fleet, c.req);
+      const sessionKey = sessionKeyFrom(c.req.header(SESSION_HEADER));
       const inFlight = new Map<string, AbortController>();
       let unsubscribe = () => {};
       let stopHeartbeat = () => {};
@@ -106,6 +114,8 @@ export function inferenceSocketRoutes({ cluster, dispatcher, logger }: Inference
             try {
               for await (const dispatchEvent of dispatcher.dispatch(request, abort.signal, {
                 requestId: id,
+                pool,
+                sessionKey,
               })) {
                 send(toClientMessage(dispatchEvent, id));
               }

@@ -237,7 +237,7 @@ describe("model pools", () => {
     expect(await content(await chat(openai, "anything-else"))).toBe("chat-agent");
 
     const models = (await (await fetch(`${openai}/v1/models`)).json()) as {
-      data: { id: string; pool: string }[];
+      data: { id: string }[];
     };
     expect(models.data.map((model) => model.id)).toEqual(expect.arrayContaining(["chat", "embed"]));
   });

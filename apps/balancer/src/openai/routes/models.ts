@@ -18,13 +18,8 @@ export interface ModelsRouteDeps {
  * lists its one model; other pools under their names; then every alias of a listed pool.
  */
 export function modelsRoute({ registry, fleet, created }: ModelsRouteDeps) {
-  const entry = (id: string, pool: string) => ({
-    id,
-    object: "model" as const,
-    created,
-    owned_by: "paddler",
-    pool,
-  });
+  // OpenAI's four keys only, so strict clients and Paddler's shape stay as they were.
+  const entry = (id: string) => ({ id, object: "model" as const, created, owned_by: "paddler" });
   const served = () => {
     const entries: ReturnType<typeof entry>[] = [];
     for (const pool of fleet.storedPools()) {

@@ -5,6 +5,8 @@ import {
   balancerToAgentMessageSchema,
   formatZodError,
   PADDLER_PROTOCOL_VERSION,
+  parseJsonWithLimits,
+  requestIdSchema,
 } from "@paddler/protocol";
 import WebSocket from "ws";
 import type { AgentStatus } from "./agent-status.js";
@@ -23,6 +25,14 @@ export interface BalancerConnectionOptions {
   /** With no ping or frame from the balancer for this long, the socket is dropped and redialled. */
   silenceTimeoutMs?: number;
   statusIntervalMs?: number;
+}
+
+function requestIdOf(json: unknown): string | null {
+  if (typeof json !== "object" || json === null || !("Request" in json)) return null;
+  const request = json.Request;
+  if (typeof request !== "object" || request === null || !("id" in request)) return null;
+  const id = requestIdSchema.safeParse(request.id);
+  return id.success ? id.data : null;
 }
 
 /**
@@ -120,16 +130,23 @@ export class BalancerConnection {
       });
     });
     socket.on("message", (data) => {
-      let json: unknown;
-      try {
-        json = JSON.parse(String(data));
-      } catch {
-        logger.warn("balancer sent a frame that is not JSON; ignoring it");
+      // The agent checks every frame itself: an older or rogue balancer may not have checked.
+      const read = parseJsonWithLimits(String(data));
+      if (!read.ok) {
+        logger.warn("balancer sent a frame that cannot be read; ignoring it", { reason: read.reason });
         return;
       }
+      const json = read.value;
       const parsed = balancerToAgentMessageSchema.safeParse(json);
       if (!parsed.success) {
-        logger.warn("balancer sent an invalid frame; ignoring it", { reason: formatZodError(parsed.error) });
+        const reason = formatZodError(parsed.error);
+        logger.warn("balancer sent an invalid frame; ignoring it", { reason });
+        // A request refused here still gets its answer, so the balancer frees its slot at once.
+        const id = requestIdOf(json);
+        if (id !== null)
+          this.send({
+            Error: { request_id: id, error: { code: 400, description: `Invalid request: ${reason}` } },
+          });
         return;
       }
       const message = parsed.data;

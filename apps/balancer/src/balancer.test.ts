@@ -295,6 +295,18 @@ describe("balancer with scripted agents", () => {
     expect(notJson.status).toBe(400);
   });
 
+  it("reads a desired state without chat_template_override as null, as Paddler's Option does", async () => {
+    const urls = await start();
+    const { chat_template_override: _, ...withoutOverride } = defaultBalancerDesiredState;
+    const put = await fetch(`${urls.management}/api/v1/balancer_desired_state`, {
+      method: "PUT",
+      body: JSON.stringify({ ...withoutOverride, use_chat_template_override: true }),
+    });
+    expect(put.status).toBe(204);
+    const stored = await (await fetch(`${urls.management}/api/v1/balancer_desired_state`)).json();
+    expect(stored).toMatchObject({ chat_template_override: null, use_chat_template_override: true });
+  });
+
   it("stores a desired state and pushes it to agents", async () => {
     const urls = await start();
     const agent = await connectScriptedAgent({

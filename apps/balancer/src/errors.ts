@@ -42,6 +42,18 @@ export class AgentConnectionClosedError extends BalancerError {
   }
 }
 
+/** The agent running a request went away, and so did the one it was given to next. */
+export class AgentsLostError extends BalancerError {
+  override readonly name = "AgentsLostError";
+  readonly code = "agents_lost";
+  readonly status = 502;
+  constructor(attempts: number) {
+    super(
+      `Agent controller connection closed: ${attempts} agents went away while running this request; it is not tried again`,
+    );
+  }
+}
+
 export class ShuttingDownError extends BalancerError {
   override readonly name = "ShuttingDownError";
   readonly code = "shutting_down";

@@ -213,8 +213,14 @@ export async function startBalancer({
               ),
             )
           ).every(Boolean);
-        if (!finished)
+        if (!finished) {
           logger.warn("grace period over; cutting off running requests", { running: pool.busySlots });
+          // Each cut stream ends with an error line rather than silence; give those lines a moment.
+          dispatcher.cutOffRunning();
+          await Promise.all(
+            [served.inference, served.compatOpenai].map((service) => service?.whenNoRequests(1000)),
+          );
+        }
         await statsd?.close();
         await Promise.all(
           Object.values(served).map((service) =>

@@ -6,7 +6,8 @@ import { inferenceParametersSchema } from "./inference-parameters.js";
 
 /** The state pushed to agents: the desired state with the override already resolved. */
 export const agentDesiredStateSchema = z.strictObject({
-  chat_template_override: chatTemplateSchema.nullable(),
+  // An Option in Paddler: a body without the key (Paddler's Python client never sends it) means null.
+  chat_template_override: chatTemplateSchema.nullable().default(null),
   inference_parameters: inferenceParametersSchema,
   model: agentDesiredModelSchema,
   multimodal_projection: agentDesiredModelSchema,

@@ -29,20 +29,28 @@ export const agentIssueSchema = z.union([
   ...modelPathIssueTags.map((tag) => taggedVariant(tag, agentIssueModelPathSchema)),
   taggedVariant(
     "ChatTemplateDoesNotCompile",
-    z.strictObject({ error: z.string(), model_path: z.string(), template_content: z.string() }),
+    z.strictObject({
+      error: z.string(),
+      model_path: agentIssueModelPathSchema,
+      template_content: z.string(),
+    }),
   ),
   taggedVariant(
     "HuggingFaceCannotAcquireLock",
-    z.strictObject({ lock_path: z.string(), model_path: z.string() }),
+    z.strictObject({ lock_path: z.string(), model_path: agentIssueModelPathSchema }),
   ),
   taggedVariant("SlotCannotStart", z.strictObject({ error: z.string(), slot_index: z.number().int() })),
 ]) as unknown as z.ZodType<AgentIssue>;
 
+/** Paddler's `ModelPath` struct; in these two variants it nests: `"model_path": {"model_path": "…"}`. */
+type NestedModelPath = { model_path: string };
 type ModelPathIssue = { [K in ModelPathIssueTag]: { [P in K]: { model_path: string } } }[ModelPathIssueTag];
 export type AgentIssue =
   | ModelPathIssue
-  | { ChatTemplateDoesNotCompile: { error: string; model_path: string; template_content: string } }
-  | { HuggingFaceCannotAcquireLock: { lock_path: string; model_path: string } }
+  | {
+      ChatTemplateDoesNotCompile: { error: string; model_path: NestedModelPath; template_content: string };
+    }
+  | { HuggingFaceCannotAcquireLock: { lock_path: string; model_path: NestedModelPath } }
   | { SlotCannotStart: { error: string; slot_index: number } };
 
 export function agentIssueTag(issue: AgentIssue): string {

@@ -3,9 +3,10 @@ import { agentDesiredModelSchema } from "./agent-desired-model.js";
 import { chatTemplateSchema } from "./chat-template.js";
 import { defaultInferenceParameters, inferenceParametersSchema } from "./inference-parameters.js";
 
-/** What the operator wants the fleet to run. All keys are required, unknown keys refused (as in Paddler). */
+/** What the operator wants the fleet to run. Keys are required but for the Option, unknown keys refused (as in Paddler). */
 export const balancerDesiredStateSchema = z.strictObject({
-  chat_template_override: chatTemplateSchema.nullable(),
+  // An Option in Paddler: a body without the key (Paddler's Python client never sends it) means null.
+  chat_template_override: chatTemplateSchema.nullable().default(null),
   inference_parameters: inferenceParametersSchema,
   model: agentDesiredModelSchema,
   multimodal_projection: agentDesiredModelSchema,

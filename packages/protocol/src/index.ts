@@ -107,6 +107,7 @@ export {
   routingRuleSchema,
 } from "./fleet-settings.js";
 export { describeZodError, type FieldProblem, formatZodError } from "./format-zod-error.js";
+export { exceedsGbnfLimits, gbnfLimits } from "./gbnf-limits.js";
 export {
   FORWARD_HTTP_VERSION,
   type ForwardedHttpEvent,
@@ -163,6 +164,18 @@ export {
   inferenceSocketClientFrameSchema,
   inferenceSocketRequestSchema,
 } from "./inference-socket-request.js";
+export {
+  defaultJsonLimits,
+  exceedsJsonLimits,
+  type JsonLimits,
+  type ParsedJson,
+  parseJsonWithLimits,
+} from "./json-limits.js";
+export {
+  exceedsJsonSchemaLimits,
+  exceedsJsonSchemaTextLimits,
+  jsonSchemaLimits,
+} from "./json-schema-limits.js";
 export { type KvCacheDtype, kvCacheDtypeSchema } from "./kv-cache-dtype.js";
 export { type ModelMetadata, modelMetadataSchema } from "./model-metadata.js";
 export { DEFAULT_MODEL_POOL, type ModelPoolName, modelPoolNameSchema } from "./model-pool.js";

@@ -282,12 +282,14 @@ const samples: [string, z.ZodType, unknown][] = [
   [
     "ChatTemplateDoesNotCompile",
     agentIssueSchema,
-    { ChatTemplateDoesNotCompile: { error: "e", model_path: "/m", template_content: "{%" } },
+    {
+      ChatTemplateDoesNotCompile: { error: "e", model_path: { model_path: "/m" }, template_content: "{%" },
+    },
   ],
   [
     "HuggingFaceCannotAcquireLock",
     agentIssueSchema,
-    { HuggingFaceCannotAcquireLock: { lock_path: "/l", model_path: "/m" } },
+    { HuggingFaceCannotAcquireLock: { lock_path: "/l", model_path: { model_path: "/m" } } },
   ],
   ["SlotCannotStart", agentIssueSchema, { SlotCannotStart: { error: "e", slot_index: 2 } }],
   ["LocalToAgent", agentDesiredModelSchema, { LocalToAgent: "/models/a.gguf" }],

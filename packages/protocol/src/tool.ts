@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { exceedsJsonSchemaLimits } from "./json-schema-limits.js";
 
 export const toolFunctionParametersSchema = z
   .object({
@@ -9,6 +10,11 @@ export const toolFunctionParametersSchema = z
   })
   .loose()
   .superRefine((parameters, ctx) => {
+    const breach = exceedsJsonSchemaLimits(parameters);
+    if (breach) {
+      ctx.addIssue({ code: "custom", message: `the JSON schema ${breach}` });
+      return;
+    }
     for (const [index, name] of (parameters.required ?? []).entries()) {
       if (!parameters.properties || !(name in parameters.properties)) {
         ctx.addIssue({

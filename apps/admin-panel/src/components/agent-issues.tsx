@@ -23,6 +23,12 @@ const explanations: Record<string, string> = {
   SlotCannotStart: "A slot failed to start.",
 };
 
+/** Paddler nests `model_path` as `{"model_path": "…"}` in two variants; show the path itself. */
+function detailText(value: unknown): string {
+  if (typeof value === "object" && value !== null && "model_path" in value) return String(value.model_path);
+  return String(value);
+}
+
 /** An agent's issues with what each means and its details. */
 export function AgentIssues({ issues }: { issues: readonly AgentIssue[] }) {
   if (issues.length === 0) return <p className="ok">No issues.</p>;
@@ -39,7 +45,11 @@ export function AgentIssues({ issues }: { issues: readonly AgentIssue[] }) {
                 <div key={key}>
                   <dt>{key}</dt>
                   <dd>
-                    {key === "template_content" ? <pre>{String(value)}</pre> : <code>{String(value)}</code>}
+                    {key === "template_content" ? (
+                      <pre>{detailText(value)}</pre>
+                    ) : (
+                      <code>{detailText(value)}</code>
+                    )}
                   </dd>
                 </div>
               ))}

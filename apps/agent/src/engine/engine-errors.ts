@@ -35,7 +35,7 @@ export class ChatTemplateDoesNotCompileError extends EngineLoadError {
     this.issue = {
       ChatTemplateDoesNotCompile: {
         error,
-        model_path: options.modelPath,
+        model_path: { model_path: options.modelPath },
         template_content: options.templateContent,
       },
     };

@@ -65,7 +65,10 @@ describe("llama engine: load errors and chat templates", () => {
     const error = await load(stateWith({}, "{% for m in messages %}")).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ChatTemplateDoesNotCompileError);
     expect((error as ChatTemplateDoesNotCompileError).issue).toMatchObject({
-      ChatTemplateDoesNotCompile: { model_path: modelPath, template_content: "{% for m in messages %}" },
+      ChatTemplateDoesNotCompile: {
+        model_path: { model_path: modelPath },
+        template_content: "{% for m in messages %}",
+      },
     });
   });
 

@@ -1,4 +1,11 @@
-import type { GeneratedTokenResult, GrammarConstraint } from "@paddler/protocol";
+import {
+  exceedsGbnfLimits,
+  exceedsJsonSchemaLimits,
+  type GeneratedTokenResult,
+  type GrammarConstraint,
+  jsonSchemaLimits,
+  parseJsonWithLimits,
+} from "@paddler/protocol";
 import {
   type GbnfJsonSchema,
   isLlamaText,
@@ -29,13 +36,33 @@ export async function resolveGrammar(options: {
   const { llama, model, constraint } = options;
   let grammar: LlamaGrammar;
   try {
+    // Checked again here, whoever sent the request: llama.cpp's native parser and node-llama-cpp's
+    // schema conversion are recursive, and a grammar bomb would take the whole process down.
     if (constraint.type === "gbnf") {
+      const breach = exceedsGbnfLimits(constraint.grammar);
+      if (breach) return { error: { GrammarSyntaxError: `The grammar ${breach}` } };
       grammar = await llama.createGrammar({ grammar: constraint.grammar, rootRuleName: constraint.root });
     } else {
-      const schema: unknown = JSON.parse(constraint.schema);
+      const read = parseJsonWithLimits(constraint.schema, {
+        maxDepth: jsonSchemaLimits.maxDepth,
+        maxValues: jsonSchemaLimits.maxNodes,
+      });
+      if (!read.ok) {
+        return {
+          error: {
+            GrammarSyntaxError:
+              read.kind === "limit"
+                ? `The JSON schema is too complex: ${read.reason}`
+                : `Grammar cannot be parsed: ${read.reason}`,
+          },
+        };
+      }
+      const schema = read.value;
       if (schema === null || typeof schema !== "object") {
         return { error: { GrammarSyntaxError: "JSON schema must be a JSON object" } };
       }
+      const breach = exceedsJsonSchemaLimits(schema);
+      if (breach) return { error: { GrammarSyntaxError: `The JSON schema ${breach}` } };
       // node-llama-cpp converts a subset of JSON Schema and ignores keywords it does not know
       // (pattern, minLength…); its type only describes that subset, so the parsed value is cast.
       grammar = await llama.createGrammarForJsonSchema<GbnfJsonSchema>(schema as GbnfJsonSchema);

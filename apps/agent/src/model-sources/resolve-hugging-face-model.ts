@@ -69,7 +69,7 @@ export async function resolveHuggingFaceModel(options: ResolveHuggingFaceModelOp
       modelPath,
       tags: huggingFaceDownloadIssueTags,
       lockIssue: (lockPath) => ({
-        HuggingFaceCannotAcquireLock: { lock_path: lockPath, model_path: modelPath },
+        HuggingFaceCannotAcquireLock: { lock_path: lockPath, model_path: { model_path: modelPath } },
       }),
     });
   }

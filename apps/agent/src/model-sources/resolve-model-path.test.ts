@@ -88,7 +88,7 @@ describe("HuggingFace", () => {
     expect(await issueOf(t.resolve({ HuggingFace: reference }))).toEqual({
       HuggingFaceCannotAcquireLock: {
         lock_path: `${destination}.lock`,
-        model_path: "owner/repo/stories260K.gguf",
+        model_path: { model_path: "owner/repo/stories260K.gguf" },
       },
     });
   });

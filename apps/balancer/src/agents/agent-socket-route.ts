@@ -95,7 +95,7 @@ export function agentSocketRoute({ registry, placement, logger, joinSecret = nul
           const parsed = parseAgentFrame(String(event.data));
           if (!parsed.ok) {
             log.warn("agent sent an invalid frame; closing", { reason: parsed.reason });
-            ws.close(1007, parsed.reason.slice(0, 120));
+            ws.close(parsed.closeCode, parsed.reason.slice(0, 120));
             return;
           }
           const message = parsed.message;

@@ -23,8 +23,15 @@ describe("parseAgentFrame", () => {
   });
 
   it("refuses what the schema refuses", () => {
-    expect(parseAgentFrame("{")).toEqual({ ok: false, reason: "frame is not JSON" });
+    expect(parseAgentFrame("{")).toEqual({ ok: false, reason: "frame is not JSON", closeCode: 1007 });
     expect(parseAgentFrame(token({ GeneratedToken: { ContentToken: 5 } }))).toMatchObject({ ok: false });
+    // A rogue agent's deeply nested frame is refused before it is built, with 1009.
+    const depth = 4 * 1024 * 1024;
+    expect(parseAgentFrame("[".repeat(depth) + "]".repeat(depth))).toEqual({
+      ok: false,
+      reason: "JSON nests deeper than 128 levels",
+      closeCode: 1009,
+    });
     expect(parseAgentFrame(token({ GeneratedToken: { ContentToken: "a" } }, { extra: 1 }))).toMatchObject({
       ok: false,
     });

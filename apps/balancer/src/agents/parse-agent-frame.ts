@@ -1,6 +1,14 @@
-import { type AgentToBalancerMessage, agentToBalancerMessageSchema, formatZodError } from "@paddler/protocol";
+import {
+  type AgentToBalancerMessage,
+  agentToBalancerMessageSchema,
+  formatZodError,
+  parseJsonWithLimits,
+} from "@paddler/protocol";
 
-export type ParsedAgentFrame = { ok: true; message: AgentToBalancerMessage } | { ok: false; reason: string };
+/** A refused frame carries the close code: 1009 for one past the JSON limits, 1007 for the rest. */
+export type ParsedAgentFrame =
+  | { ok: true; message: AgentToBalancerMessage }
+  | { ok: false; reason: string; closeCode: 1007 | 1009 };
 
 const tokenKinds = new Set(["ContentToken", "ReasoningToken", "ToolCallToken", "UndeterminableToken"]);
 
@@ -36,16 +44,16 @@ function asTokenFrame(json: unknown): AgentToBalancerMessage | null {
 
 /** Parses and validates one agent frame; token frames take a fast path, everything else the schema. */
 export function parseAgentFrame(data: string): ParsedAgentFrame {
-  let json: unknown;
-  try {
-    json = JSON.parse(data);
-  } catch {
-    return { ok: false, reason: "frame is not JSON" };
-  }
+  const parsed = parseJsonWithLimits(data);
+  if (!parsed.ok)
+    return parsed.kind === "limit"
+      ? { ok: false, reason: parsed.reason, closeCode: 1009 }
+      : { ok: false, reason: "frame is not JSON", closeCode: 1007 };
+  const json = parsed.value;
   const token = asTokenFrame(json);
   if (token) return { ok: true, message: token };
-  const parsed = agentToBalancerMessageSchema.safeParse(json);
-  return parsed.success
-    ? { ok: true, message: parsed.data }
-    : { ok: false, reason: `invalid frame: ${formatZodError(parsed.error)}` };
+  const message = agentToBalancerMessageSchema.safeParse(json);
+  return message.success
+    ? { ok: true, message: message.data }
+    : { ok: false, reason: `invalid frame: ${formatZodError(message.error)}`, closeCode: 1007 };
 }

@@ -14,6 +14,7 @@ import type { SlotLease } from "../balancing/slot-pool.js";
 import type { DispatchTarget, SlotPools } from "../balancing/slot-pools.js";
 import {
   AgentConnectionClosedError,
+  AgentsLostError,
   BalancerError,
   BufferOverflowError,
   ItemTimeoutError,
@@ -27,6 +28,7 @@ import {
   poolDispatchMetrics,
   type RequestOutcome,
 } from "../metrics/dispatch-metrics.js";
+import { boundUsageInResponse } from "./bound-usage.js";
 import { checkRequestLimits, defaultRequestLimits, type RequestLimits } from "./request-limits.js";
 
 /** What a dispatched request yields: agent responses, or one terminal error in Paddler's in-band shape. */
@@ -52,8 +54,11 @@ export interface DispatchOptions {
   sessionKey?: string | undefined;
 }
 
-/** How many times a request that got no output yet follows its agent's disappearance to another. */
-const MAX_REDISPATCHES = 3;
+/**
+ * How many times a request that got no output yet follows its agent's disappearance to another.
+ * Once: a request that took two agents down with it (a grammar bomb, say) must not take the fleet.
+ */
+const MAX_REDISPATCHES = 1;
 
 function isTerminal(response: ResponsePayload): boolean {
   if (typeof response === "string") return true;
@@ -112,6 +117,8 @@ export function createDispatcher({
   metrics: fleetMetrics = noDispatchMetrics,
   limits = defaultRequestLimits,
 }: DispatcherOptions) {
+  // Aborted when the shutdown grace period ends: every running request then ends with an in-band error.
+  const cutOff = new AbortController();
   async function drainThenRelease(
     agent: AgentController,
     handle: ReturnType<AgentController["startRequest"]>,
@@ -178,10 +185,16 @@ export function createDispatcher({
       // "running" until the request settles; a consumer that stops early leaves it running, and
       // the finally block then cancels it on the agent.
       let state: "running" | "finished" | "cancelled" | "redispatch" = "running";
+      const stopped = AbortSignal.any([signal, cutOff.signal]);
       try {
         while (state === "running") {
-          const next = await handle.replies.take(itemTimeoutMs, signal);
-          if (next.kind === "aborted") {
+          const next = await handle.replies.take(itemTimeoutMs, stopped);
+          if (next.kind === "aborted" && !signal.aborted) {
+            log.warn("shutdown grace period over; cutting the request off");
+            state = "cancelled";
+            outcome = "shutting_down";
+            yield errorEvent(new ShuttingDownError());
+          } else if (next.kind === "aborted") {
             log.debug("client went away; stopping the request on the agent");
             state = "cancelled";
           } else if (next.kind === "timeout") {
@@ -202,8 +215,9 @@ export function createDispatcher({
               state = "redispatch";
             } else {
               state = "finished";
-              outcome = next.reason instanceof AgentConnectionClosedError ? "agent_disconnected" : "error";
-              yield errorEvent(next.reason);
+              const lost = next.reason instanceof AgentConnectionClosedError;
+              outcome = lost ? "agent_disconnected" : "error";
+              yield errorEvent(lost && attempt > 0 ? new AgentsLostError(attempt + 1) : next.reason);
             }
           } else if (next.item.kind === "error") {
             state = "finished";
@@ -211,7 +225,8 @@ export function createDispatcher({
             if (next.item.envelope.error.code >= 500) pool.reportOutcome(agent.id, "failure");
             yield { kind: "error", error: next.item.envelope.error };
           } else {
-            const response = next.item.envelope.response;
+            // What a rogue agent reports beyond what the request allowed is cut before it is counted.
+            const response = boundUsageInResponse(next.item.envelope.response, request);
             const now = performance.now();
             if (delivered === 0) metrics.firstToken(agentLabel, (now - startedAt) / 1000);
             else metrics.betweenTokens(agentLabel, (now - lastItemAt) / 1000);
@@ -270,7 +285,12 @@ export function createDispatcher({
     });
   }
 
-  return { dispatch };
+  /** Ends every running request with an in-band "shutting down" error (the grace period is over). */
+  function cutOffRunning(): void {
+    cutOff.abort();
+  }
+
+  return { dispatch, cutOffRunning };
 }
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { BalancerError, InvalidRequestError } from "../errors.js";
+import { isClientGone } from "./is-client-gone.js";
 
 /** The one place that maps errors to HTTP for the native services. */
 export function errorResponse(error: unknown, c: Context, logger: Logger): Response {
@@ -36,13 +37,4 @@ export function errorResponse(error: unknown, c: Context, logger: Logger): Respo
   }
   logger.error("unhandled error", { error, path: c.req.path });
   return c.json({ error: { code: "internal", message: "Internal server error" } }, 500);
-}
-
-function isClientGone(error: unknown, c: Context): boolean {
-  return (
-    c.req.raw.signal.aborted ||
-    (error instanceof Error &&
-      "code" in error &&
-      (error.code === "ECONNRESET" || error.code === "ERR_STREAM_PREMATURE_CLOSE"))
-  );
 }

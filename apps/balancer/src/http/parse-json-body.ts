@@ -1,4 +1,4 @@
-import { describeZodError } from "@paddler/protocol";
+import { describeZodError, parseJsonWithLimits } from "@paddler/protocol";
 import type { Context } from "hono";
 import type { z } from "zod";
 import { InvalidRequestError } from "../errors.js";
@@ -8,19 +8,19 @@ export async function parseJsonBody<Schema extends z.ZodType>(
   c: Context,
   schema: Schema,
 ): Promise<z.infer<Schema>> {
-  const text = await c.req.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new InvalidRequestError(
-      [{ field: "", reason: `body is not valid JSON (${(error as Error).message})` }],
+  const parsed = parseJsonWithLimits(await c.req.text());
+  if (!parsed.ok) {
+    throw new InvalidRequestError([
       {
-        cause: error,
+        field: "",
+        reason:
+          parsed.kind === "limit"
+            ? `body refused: ${parsed.reason}`
+            : `body is not valid JSON (${parsed.reason})`,
       },
-    );
+    ]);
   }
-  const result = schema.safeParse(json);
+  const result = schema.safeParse(parsed.value);
   if (!result.success) throw new InvalidRequestError(describeZodError(result.error), { cause: result.error });
   return result.data;
 }

@@ -6,6 +6,7 @@ import type { ClusterState } from "../cluster/cluster-state.js";
 import type { Dispatcher } from "../dispatch/dispatcher.js";
 import type { RequestLimits } from "../dispatch/request-limits.js";
 import { corsFor } from "../http/cors-for.js";
+import { isClientGone } from "../http/is-client-gone.js";
 import { limitBody } from "../http/limit-body.js";
 import { requestIdMiddleware } from "../http/request-id.js";
 import type { Fleet } from "../pools/fleet.js";
@@ -68,6 +69,14 @@ export function createOpenAIApp(deps: OpenAIAppDeps) {
         return c.json(error.toBody(), 404);
       })
       .onError((thrown, c) => {
+        if (isClientGone(thrown, c)) {
+          // Nobody is left to answer: not an error of ours.
+          logger.debug("client went away before its request was read", { path: c.req.path });
+          return c.json(
+            { error: { message: "Client closed the request", type: "invalid_request_error" } },
+            400,
+          );
+        }
         const error = fromThrown(thrown);
         if (error.status >= 500 && !(thrown instanceof OpenAIError))
           logger.error("unhandled error", { error: thrown, path: c.req.path });

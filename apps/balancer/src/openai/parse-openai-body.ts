@@ -1,3 +1,4 @@
+import { parseJsonWithLimits } from "@paddler/protocol";
 import type { Context } from "hono";
 import type { z } from "zod";
 import { invalidRequest } from "./openai-error.js";
@@ -17,17 +18,17 @@ export async function parseOpenAIBody<Schema extends z.ZodType>(
   c: Context,
   schema: Schema,
 ): Promise<z.infer<Schema>> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await c.req.text());
-  } catch (error) {
+  const parsed = parseJsonWithLimits(await c.req.text());
+  if (!parsed.ok) {
     throw invalidRequest(
-      `We could not parse the JSON body of your request (${(error as Error).message})`,
+      parsed.kind === "limit"
+        ? `We refused the JSON body of your request: ${parsed.reason}`
+        : `We could not parse the JSON body of your request (${parsed.reason})`,
       null,
       "invalid_json",
     );
   }
-  const result = schema.safeParse(json);
+  const result = schema.safeParse(parsed.value);
   if (result.success) return result.data;
   const [issue] = result.error.issues;
   if (!issue) throw invalidRequest("Invalid request body", null);

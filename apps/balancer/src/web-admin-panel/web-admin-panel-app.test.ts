@@ -48,6 +48,9 @@ describe("the web admin panel app", () => {
     expect(await asset.text()).toBe("console.log(1)");
     expect((await app.request("/assets/missing.js")).status).toBe(404);
     expect((await app.request("/assets/..%2F..%2Fetc%2Fpasswd.txt")).status).toBe(404);
+    // A NUL byte once made fs throw: 500 and a plain-text stack trace on stderr.
+    const nul = await app.request("/assets/a%00.js");
+    expect(nul.status).toBe(404);
   });
 
   it("answers 503 with the build command when the panel is not built", async () => {

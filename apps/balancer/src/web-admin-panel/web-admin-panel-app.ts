@@ -66,6 +66,9 @@ export function createWebAdminPanelApp(deps: WebAdminPanelAppDeps) {
       } catch {
         return c.text("Malformed path", 400);
       }
+      // A NUL byte is no file name (node's fs would throw on it); other control bytes neither.
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses.
+      if (/[\u0000-\u001f]/.test(path)) return c.text("Not found", 404);
       if (extname(path) !== "" && path !== "/index.html") {
         const file = resolve(distDir, `.${path}`);
         if (!file.startsWith(distDir + sep)) return c.text("Not found", 404);
@@ -91,5 +94,10 @@ export function createWebAdminPanelApp(deps: WebAdminPanelAppDeps) {
       return c.html(injectPanelConfig(index.toString("utf8"), pageConfig), 200, {
         "Cache-Control": "no-cache",
       });
+    })
+    .onError((error, c) => {
+      // Without this Hono prints a plain-text stack trace; every log line is JSON.
+      deps.logger.error("unhandled error", { error, path: c.req.path });
+      return c.text("Internal server error", 500);
     });
 }

@@ -4,6 +4,7 @@ import {
   formatZodError,
   type InferenceClientMessage,
   inferenceSocketClientFrameSchema,
+  parseJsonWithLimits,
   requestIdSchema,
 } from "@paddler/protocol";
 import { Hono } from "hono";
@@ -19,6 +20,9 @@ export interface InferenceSocketRoutesDeps {
   dispatcher: Dispatcher;
   logger: Logger;
 }
+
+/** A client silent (no pong, no frame) this long is gone; far past any busy event loop. */
+const clientDeadAfterMs = 60_000;
 
 function modeNotification(enabled: boolean): InferenceClientMessage {
   return { Notification: enabled ? "TokenGenerationEnabled" : "TokenGenerationDisabled" };
@@ -58,18 +62,20 @@ export function inferenceSocketRoutes({ fleet, dispatcher, logger }: InferenceSo
           };
           if (!cluster.tokenGenerationEnabled) send(modeNotification(false));
           unsubscribe = cluster.onTokenGenerationModeChange((enabled) => send(modeNotification(enabled)));
-          stopHeartbeat = startHeartbeat(ws.raw);
+          stopHeartbeat = startHeartbeat(ws.raw, { deadAfterMs: clientDeadAfterMs });
         },
         onMessage(event, ws) {
           const send = (message: InferenceClientMessage) => {
             if (ws.readyState === 1) ws.send(JSON.stringify(message));
           };
-          let json: unknown;
-          try {
-            json = JSON.parse(String(event.data));
-          } catch {
+          const text = String(event.data);
+          const read = parseJsonWithLimits(text);
+          if (!read.ok) {
+            // Past the limits nothing in the frame can be trusted, not even its id: 1009 (too big).
+            if (read.kind === "limit") ws.close(1009, read.reason);
             return; // Paddler ignores frames that are not JSON.
           }
+          const json = read.value;
           const parsed = inferenceSocketClientFrameSchema.safeParse(json);
           if (!parsed.success) {
             const description = `Invalid request parameters: ${formatZodError(parsed.error)}`;

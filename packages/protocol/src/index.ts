@@ -107,7 +107,6 @@ export {
   routingRuleSchema,
 } from "./fleet-settings.js";
 export { describeZodError, type FieldProblem, formatZodError } from "./format-zod-error.js";
-export { exceedsGbnfLimits, gbnfLimits } from "./gbnf-limits.js";
 export {
   FORWARD_HTTP_VERSION,
   type ForwardedHttpEvent,
@@ -116,6 +115,7 @@ export {
   forwardHttpRequestSchema,
   isTerminalForwardedHttpEvent,
 } from "./forward-http.js";
+export { exceedsGbnfLimits, gbnfLimits } from "./gbnf-limits.js";
 export {
   type EmbeddingInputDocument,
   embeddingInputDocumentSchema,

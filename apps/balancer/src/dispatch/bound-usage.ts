@@ -16,9 +16,13 @@ function byteLength(text: string): number {
 
 /** The most prompt tokens (and images' tokens) this request can have produced. */
 function promptBound(request: AgentRequest): { text: number; images: number } {
-  if (typeof request === "string" || "GenerateEmbeddingBatch" in request) return { text: 0, images: 0 };
-  if ("ContinueFromRawPrompt" in request)
-    return { text: byteLength(request.ContinueFromRawPrompt.raw_prompt) + promptOverheadTokens, images: 0 };
+  if (typeof request === "string") return { text: 0, images: 0 };
+  if ("ContinueFromRawPrompt" in request) {
+    const { raw_prompt, prompt_tokens } = request.ContinueFromRawPrompt;
+    const own = Math.max(byteLength(raw_prompt), prompt_tokens?.length ?? 0);
+    return { text: own + promptOverheadTokens, images: 0 };
+  }
+  if (!("ContinueFromConversationHistory" in request)) return { text: 0, images: 0 };
   const params = request.ContinueFromConversationHistory;
   let text = promptOverheadTokens + byteLength(JSON.stringify(params.tools ?? []));
   let images = 0;
@@ -34,11 +38,13 @@ function promptBound(request: AgentRequest): { text: number; images: number } {
 }
 
 function maxTokensOf(request: AgentRequest): number {
-  if (typeof request === "string" || "GenerateEmbeddingBatch" in request) return 0;
+  if (typeof request === "string") return 0;
   const maxTokens =
     "ContinueFromRawPrompt" in request
       ? request.ContinueFromRawPrompt.max_tokens
-      : request.ContinueFromConversationHistory.max_tokens;
+      : "ContinueFromConversationHistory" in request
+        ? request.ContinueFromConversationHistory.max_tokens
+        : 0;
   return maxTokens < 0 ? largestContext : maxTokens;
 }
 

@@ -7,6 +7,13 @@ export const agentControllerSnapshotSchema = agentStatusFieldsSchema.extend({
   name: z.string().nullable(),
   /** The model pool it serves; absent from Paddler, whose agents all serve the one cluster. */
   pool: z.string().optional(),
+  // Beyond Paddler, optional: what the balancer itself knows about the agent.
+  /** When this agent's current connection registered (Unix ms). */
+  connected_at: z.number().optional(),
+  /** When the agent last reported its status (Unix ms). */
+  last_status_at: z.number().optional(),
+  /** An operator drained the agent: it gets no new requests until let back. */
+  drained_by_operator: z.boolean().optional(),
 });
 export type AgentControllerSnapshot = z.infer<typeof agentControllerSnapshotSchema>;
 

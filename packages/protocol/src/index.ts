@@ -17,6 +17,12 @@ export {
   toAgentDesiredState,
 } from "./agent-desired-state.js";
 export {
+  type AgentDevice,
+  type AgentDeviceStatus,
+  agentDeviceSchema,
+  agentDeviceStatusSchema,
+} from "./agent-device-status.js";
+export {
   type AgentEngineInfo,
   type AgentEngineKind,
   agentEngineInfoSchema,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { agentDeviceStatusSchema } from "./agent-device-status.js";
 import { agentEngineInfoSchema } from "./agent-engine-info.js";
 import { agentIssueSchema } from "./agent-issue.js";
 import { agentStateApplicationStatusSchema } from "./agent-state-application-status.js";
@@ -18,6 +19,11 @@ export const agentStatusFieldsSchema = z.strictObject({
   issues: z.array(agentIssueSchema),
   uses_chat_template_override: z.boolean(),
   state_application_status: agentStateApplicationStatusSchema,
+  // Beyond Paddler, all optional so Paddler's agents and clients stay compatible:
+  /** Settings the agent had to change to load the model (e.g. the KV cache type fallback). */
+  warnings: z.array(z.string()).optional(),
+  /** Compute device load, refreshed every few seconds. */
+  device: agentDeviceStatusSchema.optional(),
   /** Not in Paddler v4; absent for the built-in llama.cpp engine. */
   engine: agentEngineInfoSchema.optional(),
 });

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { type AddressInfo, createServer } from "node:net";
-import { silentLogger } from "@paddler/logger";
+import { createLogger, silentLogger } from "@paddler/logger";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocketServer } from "ws";
 import { AgentStatus } from "./agent-status.js";
@@ -28,6 +28,33 @@ async function waitUntil(check: () => boolean) {
 }
 
 describe("BalancerConnection", () => {
+  it("says once, at warn, where it tries to connect and that it keeps retrying", async () => {
+    // A port nobody listens on: bind one, note it, close it.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    const lines: Array<{ level: string; msg: string }> = [];
+    connection = new BalancerConnection({
+      url: `ws://127.0.0.1:${port}/api/v1/agent_socket/a1`,
+      name: null,
+      status: new AgentStatus(1),
+      logger: createLogger({ level: "debug", write: (line) => lines.push(JSON.parse(line)) }),
+      onMessage: () => {},
+      onDisconnected: () => {},
+      reconnectDelayMs: 10,
+    });
+    // Wait for several failed attempts (each logs its socket error at debug).
+    await waitUntil(() => lines.filter((line) => line.msg === "balancer socket error").length >= 5);
+    const warnings = lines.filter((line) => line.level !== "debug");
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.level).toBe("warn");
+    expect(warnings[0]?.msg).toContain(
+      `cannot reach the balancer at ws://127.0.0.1:${port}/api/v1/agent_socket/a1`,
+    );
+    expect(warnings[0]?.msg).toContain("retrying");
+  });
+
   it("drops a balancer that went silent and dials again with the same id", async () => {
     const paths: string[] = [];
     // A peer that completes the WebSocket handshake and then goes mute (answers no ping), like a

@@ -45,6 +45,8 @@ export class BalancerConnection {
   #registered = false;
   #closed = false;
   #refusedLogged = false;
+  /** Whether "cannot reach the balancer" was said since the last successful connection. */
+  #unreachableLogged = false;
   #reconnectTimer: NodeJS.Timeout | null = null;
   readonly #statusTimer: NodeJS.Timeout;
   readonly #unsubscribe: () => void;
@@ -117,6 +119,7 @@ export class BalancerConnection {
       pinger = setInterval(() => socket.ping(), Math.max(10, Math.floor(silenceTimeoutMs / 3)));
       pinger.unref();
       this.#refusedLogged = false;
+      this.#unreachableLogged = false;
       logger.info("connected to the balancer", { url: this.#options.url });
       // Register at once: the balancer's Version notice is informative only.
       this.#registered = true;
@@ -160,7 +163,19 @@ export class BalancerConnection {
       }
       this.#options.onMessage(message);
     });
+    let opened = false;
+    socket.once("open", () => {
+      opened = true;
+    });
     socket.on("close", (code, reason) => {
+      if (!opened && !this.#closed && !this.#unreachableLogged) {
+        this.#unreachableLogged = true;
+        const retryMs = this.#options.reconnectDelayMs ?? 1000;
+        logger.warn(
+          `cannot reach the balancer at ${this.#options.url}; retrying every ${retryMs / 1000} s (is the balancer running, and is --management-addr its management address?)`,
+          { url: this.#options.url, reason: lastError?.message },
+        );
+      }
       const wasRegistered = this.#registered;
       this.#registered = false;
       this.#socket = null;
@@ -172,7 +187,9 @@ export class BalancerConnection {
         this.#reconnectTimer = setTimeout(() => this.#connect(), this.#options.reconnectDelayMs ?? 1000);
       }
     });
+    let lastError: Error | undefined;
     socket.on("error", (error) => {
+      lastError = error;
       logger.debug("balancer socket error", { error });
     });
   }

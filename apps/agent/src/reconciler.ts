@@ -35,6 +35,8 @@ export class Reconciler {
   #running: Promise<void> | null = null;
   #retryTimer: NodeJS.Timeout | null = null;
   #attempts = 0;
+  /** The last failure, so a repeat of it is not logged at warn again. */
+  #lastProblem: string | null = null;
   readonly #abort = new AbortController();
 
   constructor(options: ReconcilerOptions) {
@@ -87,11 +89,20 @@ export class Reconciler {
         if (!this.#applyWithoutReload(target)) await this.#apply(target);
         this.#applied = JSON.stringify(target);
         this.#appliedState = target;
+        this.#lastProblem = null;
       } catch (error) {
         if (this.#abort.signal.aborted) return;
         this.#attempts++;
         const issue = issueFor(error, target);
-        this.#options.logger.warn("could not apply the desired state", { error, attempt: this.#attempts });
+        // Said once at warn (with the reason), then only at debug while the same problem lasts:
+        // the panel shows the issue, and a retry every second must not flood the log.
+        const problem = JSON.stringify(issue) + describeError(error);
+        const log = problem === this.#lastProblem ? this.#options.logger.debug : this.#options.logger.warn;
+        this.#lastProblem = problem;
+        log("could not apply the desired state; retrying every second", {
+          reason: describeError(error),
+          attempt: this.#attempts,
+        });
         this.#options.status.update({
           issues: issue ? [issue] : [],
           state_application_status:
@@ -159,8 +170,11 @@ export class Reconciler {
     });
     loaded = engine;
     this.#engine = engine;
+    const warnings = [...(engine.warnings ?? [])];
+    for (const warning of warnings) logger.warn(warning, { modelPath });
     status.update({
       issues: [],
+      warnings,
       model_path: modelPath,
       slots_total: engine.slotsTotal,
       uses_chat_template_override: target.chat_template_override !== null,
@@ -175,7 +189,7 @@ export class Reconciler {
     if (!engine) return;
     // What was applied is gone with the engine; the same state must load again.
     this.#applied = null;
-    this.#options.status.update({ slots_total: 0 });
+    this.#options.status.update({ slots_total: 0, warnings: [] });
     try {
       while (engine.slotsProcessing > 0) await new Promise((resolve) => setTimeout(resolve, 20));
       await engine[Symbol.asyncDispose]();
@@ -199,4 +213,8 @@ function issueFor(error: unknown, target: AgentDesiredState): AgentIssue | null 
   const path =
     typeof target.model === "object" && "LocalToAgent" in target.model ? target.model.LocalToAgent : "";
   return { ModelCannotBeLoaded: { model_path: path } };
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

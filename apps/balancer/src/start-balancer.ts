@@ -112,6 +112,7 @@ export async function startBalancer({
         agentJoinSecret: createSecretMatcher(config.agentJoinSecret === null ? [] : [config.agentJoinSecret]),
       }),
       ...config.managementAddr,
+      flag: "--management-addr",
       ...serveLimits,
     });
     if (config.inferenceAddr) {
@@ -127,6 +128,7 @@ export async function startBalancer({
           apiKeys: inferenceApiKeys,
         }),
         ...config.inferenceAddr,
+        flag: "--inference-addr",
         ...serveLimits,
       });
     }
@@ -145,6 +147,7 @@ export async function startBalancer({
           apiKeys: inferenceApiKeys,
         }),
         ...config.compatOpenaiAddr,
+        flag: "--compat-openai-addr",
         ...serveLimits,
       });
     }
@@ -159,6 +162,7 @@ export async function startBalancer({
           logger: logger.child({ service: "web-admin-panel" }),
         }),
         ...config.webAdminPanelAddr,
+        flag: "--web-admin-panel-addr",
         ...serveLimits,
       });
       panelOrigins.push(`http://${served.webAdminPanel.address}`);

@@ -1,8 +1,12 @@
 import { existsSync } from "node:fs";
-import { parseAgentConfig, startAgent } from "@paddler/agent";
+import { type RunningAgent, startAgent } from "@paddler/agent";
 import { parseBalancerConfig, startBalancer } from "@paddler/balancer";
-import { createLogger, type Logger } from "@paddler/logger";
+import { formatAddr } from "@paddler/cli-flags";
+import type { Logger } from "@paddler/logger";
+import type { AgentDesiredModel } from "@paddler/protocol";
 import { z } from "zod";
+import { reportDownloadProgress } from "./start/download-progress-reporter.js";
+import type { StartConfig } from "./start/start-flags.js";
 
 /** A plain role/content template: the bundled test model has none of its own. */
 export const FIRST_LOOK_CHAT_TEMPLATE = `{% for message in messages %}{{ message.role }}: {{ message.content }}
@@ -11,57 +15,85 @@ export const FIRST_LOOK_CHAT_TEMPLATE = `{% for message in messages %}{{ message
 const desiredStateResponseSchema = z.looseObject({ model: z.unknown() });
 
 export interface FirstLookClusterOptions {
-  modelPath: string;
+  config: StartConfig;
+  /** The model `--model` named, or null for the bundled test model at `bundledModelPath`. */
+  model: AgentDesiredModel | null;
+  bundledModelPath: string;
   cacheDir: string;
-  /** Read for PADDLER_LOG_LEVEL, as the balancer and agent commands do. */
+  logger: Logger;
+  /** Read for the balancer's PADDLER_* settings, as the balancer command does. */
   env: Record<string, string | undefined>;
+  huggingFaceEndpoint?: string;
+  huggingFaceToken?: string;
+  /** Where the download progress bar goes (a terminal) or whether it is logged instead. */
+  progressStream: NodeJS.WriteStream;
+}
+
+export interface FirstLookCluster {
+  /** The admin panel's address, e.g. http://127.0.0.1:8062. */
+  readonly adminPanelUrl: string;
+  readonly addresses: Readonly<Record<string, string>>;
+  readonly agent: RunningAgent;
+  close(): Promise<void>;
 }
 
 /**
  * `paddler start`: one balancer with every service on its usual local port and one small agent,
- * state in memory. When the state has no model yet, it points the cluster at the bundled test
- * model through the management API (the same PUT the admin panel makes), so the first look
- * works end to end without choosing a model.
+ * state in memory. The cluster serves the model `--model` names, or, when the state has no model
+ * yet, the bundled test model, set through the management API (the same PUT the admin panel makes).
  */
-export async function startFirstLookCluster(
-  options: FirstLookClusterOptions,
-): Promise<{ close(): Promise<void> }> {
+export async function startFirstLookCluster(options: FirstLookClusterOptions): Promise<FirstLookCluster> {
+  const { config, logger } = options;
   const balancerConfig = parseBalancerConfig(
     [
-      "--inference-addr=127.0.0.1:8061",
-      "--management-addr=127.0.0.1:8060",
-      "--web-admin-panel-addr=127.0.0.1:8062",
-      "--compat-openai-addr=127.0.0.1:8063",
+      `--inference-addr=${formatAddr(config.inferenceAddr)}`,
+      `--management-addr=${formatAddr(config.managementAddr)}`,
+      `--web-admin-panel-addr=${formatAddr(config.webAdminPanelAddr)}`,
+      `--compat-openai-addr=${formatAddr(config.compatOpenaiAddr)}`,
       "--state-database=memory://",
+      `--log-level=${config.logLevel}`,
     ],
     options.env,
   );
-  const agentConfig = parseAgentConfig(
-    ["--management-addr=127.0.0.1:8060", "--slots=4", "--threads=1", "--name=first-look"],
-    options.env,
-  );
-  const logger = createLogger({ level: balancerConfig.logLevel });
   const balancer = await startBalancer({
     config: balancerConfig,
     logger: logger.child({ component: "balancer" }),
   });
   try {
-    await useBundledModelWhenNoneIsSet({
-      managementUrl: "http://127.0.0.1:8060",
-      modelPath: options.modelPath,
+    // Port 0 resolves only once bound: the agent and the PUT use the real address.
+    const managementAddress = balancer.addresses.management ?? formatAddr(config.managementAddr);
+    const [host, port] = splitAddress(managementAddress);
+    await setDesiredModel({
+      managementUrl: `http://${managementAddress}`,
+      model: options.model,
+      bundledModelPath: options.bundledModelPath,
       logger,
     });
     const agent = await startAgent({
-      config: agentConfig,
+      config: {
+        managementAddr: { host, port },
+        slots: config.slots,
+        threads: config.threads,
+        name: "first-look",
+      },
       logger: logger.child({ component: "agent" }),
       cacheDir: options.cacheDir,
+      huggingFaceEndpoint: options.huggingFaceEndpoint,
+      huggingFaceToken: options.huggingFaceToken,
     });
-    logger.info("first-look cluster started", {
-      addresses: balancer.addresses,
-      adminPanel: "http://127.0.0.1:8062",
+    const stopProgress = reportDownloadProgress({
+      status: agent.status,
+      logger: logger.child({ component: "start" }),
+      stream: options.progressStream,
     });
+    const adminPanelUrl = `http://${balancer.addresses.webAdminPanel}`;
+    logger.info("first-look cluster started", { addresses: balancer.addresses, adminPanel: adminPanelUrl });
     return {
+      adminPanelUrl,
+      addresses: balancer.addresses,
+      agent,
       close: async () => {
+        stopProgress();
         await agent.close();
         await balancer.close();
       },
@@ -72,9 +104,15 @@ export async function startFirstLookCluster(
   }
 }
 
-async function useBundledModelWhenNoneIsSet(options: {
+function splitAddress(address: string): [string, number] {
+  const index = address.lastIndexOf(":");
+  return [address.slice(0, index).replace(/^\[|\]$/g, ""), Number(address.slice(index + 1))];
+}
+
+async function setDesiredModel(options: {
   managementUrl: string;
-  modelPath: string;
+  model: AgentDesiredModel | null;
+  bundledModelPath: string;
   logger: Logger;
 }): Promise<void> {
   const url = `${options.managementUrl}/api/v1/balancer_desired_state`;
@@ -83,18 +121,21 @@ async function useBundledModelWhenNoneIsSet(options: {
     throw new Error(`GET ${url} answered ${response.status}`);
   }
   const current = desiredStateResponseSchema.parse(await response.json());
-  if (current.model !== "None") {
+  if (options.model === null && current.model !== "None") {
     return;
   }
-  if (!existsSync(options.modelPath)) {
+  const bundled = options.model === null;
+  if (bundled && !existsSync(options.bundledModelPath)) {
     // Still set it: the agent then reports the missing file in the admin panel, which says more.
-    options.logger.warn("the bundled test model is missing", { modelPath: options.modelPath });
+    options.logger.warn("the bundled test model is missing", { modelPath: options.bundledModelPath });
   }
   const desired = {
     ...current,
-    model: { LocalToAgent: options.modelPath },
-    chat_template_override: { content: FIRST_LOOK_CHAT_TEMPLATE },
-    use_chat_template_override: true,
+    model: options.model ?? { LocalToAgent: options.bundledModelPath },
+    // The test model has no chat template; a real model brings its own.
+    ...(bundled
+      ? { chat_template_override: { content: FIRST_LOOK_CHAT_TEMPLATE }, use_chat_template_override: true }
+      : {}),
   };
   const stored = await fetch(url, {
     method: "PUT",
@@ -104,5 +145,7 @@ async function useBundledModelWhenNoneIsSet(options: {
   if (!stored.ok) {
     throw new Error(`PUT ${url} answered ${stored.status}: ${await stored.text()}`);
   }
-  options.logger.info("desired state set to the bundled test model", { modelPath: options.modelPath });
+  options.logger.info(bundled ? "serving the bundled test model" : "serving the model given with --model", {
+    model: desired.model,
+  });
 }

@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,7 +24,7 @@ function paddler(args: string[], options: { waitFor?: string; signal?: NodeJS.Si
       ["--conditions=@paddler/source", "--import", "tsx", mainScript, ...args],
       {
         cwd: repositoryRoot,
-        env: { ...process.env, PADDLER_LOG_LEVEL: "" },
+        env: { ...process.env, PADDLER_LOG_LEVEL: "", PADDLER_LOG_FORMAT: "" },
         stdio: ["ignore", "pipe", "pipe"],
       },
     );
@@ -67,6 +69,15 @@ describe("paddler command", { timeout: 60_000 }, () => {
   it.each([
     [["balancer", "--foo"], "paddler: --foo: unknown flag; see --help"],
     [
+      ["agent", "--management-addr", "127.0.0.1:8060", "--slot", "2"],
+      "paddler: --slot: unknown flag; did you mean --slots? (see --help)",
+    ],
+    [["start", "--modle", "x.gguf"], "paddler: --modle: unknown flag; did you mean --model? (see --help)"],
+    [
+      ["start", "--model", "hf://only-owner"],
+      "paddler: --model: expected hf://owner/repo/file.gguf[@revision], got 'hf://only-owner'",
+    ],
+    [
       ["balancer", "--max-buffered-requests", "lots"],
       "paddler: --max-buffered-requests: expected an integer ≥ 0, got 'lots'",
     ],
@@ -82,6 +93,37 @@ describe("paddler command", { timeout: 60_000 }, () => {
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toBe(message);
     expect(result.stdout).toBe("");
+  });
+
+  it("exits 1 naming the flag whose address is taken", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const result = await paddler([
+        "balancer",
+        "--management-addr=127.0.0.1:0",
+        `--inference-addr=127.0.0.1:${port}`,
+      ]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`paddler: --inference-addr: 127.0.0.1:${port} is already in use`);
+    } finally {
+      taken.close();
+    }
+  });
+
+  it("prints start's flags with start --help", async () => {
+    const result = await paddler(["start", "--help"]);
+    expect(result.code).toBe(0);
+    for (const flag of [
+      "--model",
+      "--inference-addr",
+      "--management-addr",
+      "--web-admin-panel-addr",
+      "--compat-openai-addr",
+    ]) {
+      expect(result.stdout).toContain(flag);
+    }
   });
 
   it("exits 1 naming the file when the state file is broken, and leaves it untouched", async () => {

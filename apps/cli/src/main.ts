@@ -21,6 +21,10 @@ async function main(): Promise<void> {
     process.stdout.write(outcome.text);
     return;
   }
+  if (outcome.banner) {
+    // On its own line, apart from the logs, so it is easy to find and to click.
+    process.stdout.write(`\n${outcome.banner}\n\n`);
+  }
   const { close } = outcome;
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

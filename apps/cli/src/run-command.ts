@@ -1,27 +1,57 @@
 import { homedir } from "node:os";
 import { fileURLToPath } from "node:url";
-import { agentFlags, agentHelp, defaultCacheDir, parseAgentConfig, startAgent } from "@paddler/agent";
+import {
+  agentFlags,
+  agentHelp,
+  defaultCacheDir,
+  huggingFaceSettingsFromEnv,
+  parseAgentConfig,
+  startAgent,
+} from "@paddler/agent";
 import { balancerFlags, balancerHelp, parseBalancerConfig, startBalancer } from "@paddler/balancer";
-import { CliUsageError, isHelpRequested } from "@paddler/cli-flags";
-import { createLogger } from "@paddler/logger";
+import { CliUsageError, isHelpRequested, type LogFormatChoice, resolveLogFormat } from "@paddler/cli-flags";
+import { createLogger, type Logger, type LogLevel } from "@paddler/logger";
 import { startFirstLookCluster } from "./first-look-cluster.js";
 import { paddlerHelp } from "./paddler-help.js";
+import { modelArgumentToDesiredModel } from "./start/model-argument.js";
+import { parseStartConfig, startFlags, startHelp } from "./start/start-flags.js";
 
-/** What a command leaves behind: text to print and exit, or services to close on a signal. */
-export type CommandOutcome = { kind: "print"; text: string } | { kind: "running"; close(): Promise<void> };
+/**
+ * What a command leaves behind: text to print and exit, or services to close on a signal (and
+ * lines for the person at the terminal, such as the admin panel's address).
+ */
+export type CommandOutcome =
+  | { kind: "print"; text: string }
+  | { kind: "running"; close(): Promise<void>; banner?: string };
 
 export interface RunCommandOptions {
   argv: readonly string[];
   env: Record<string, string | undefined>;
+  /** Where logs go (stderr); a terminal gets readable lines and progress bars. */
+  logStream?: NodeJS.WriteStream;
+  cwd?: string;
 }
 
-/** The bundled test model, next to the repository: `../shared/models/stories260K.gguf`. */
-const bundledModelPath = fileURLToPath(
-  new URL("../../../../shared/models/stories260K.gguf", import.meta.url),
-);
+/** The test model shipped in the repository (models/README.md). */
+const bundledModelPath = fileURLToPath(new URL("../../../models/stories260K.gguf", import.meta.url));
+
+function createCommandLogger(level: LogLevel, format: LogFormatChoice, stream: NodeJS.WriteStream): Logger {
+  const isTerminal = stream.isTTY === true;
+  return createLogger({
+    level,
+    format: resolveLogFormat(format, isTerminal),
+    colorize: isTerminal,
+    write: (line) => stream.write(line),
+  });
+}
 
 /** Parses `paddler <command> [flags]` and starts what it names. Usage mistakes throw with code CLI_USAGE. */
-export async function runCommand({ argv, env }: RunCommandOptions): Promise<CommandOutcome> {
+export async function runCommand({
+  argv,
+  env,
+  logStream = process.stderr,
+  cwd = process.cwd(),
+}: RunCommandOptions): Promise<CommandOutcome> {
   const [command, ...rest] = argv;
   switch (command) {
     case undefined:
@@ -35,36 +65,56 @@ export async function runCommand({ argv, env }: RunCommandOptions): Promise<Comm
         return { kind: "print", text: balancerHelp };
       }
       const config = parseBalancerConfig(rest, env);
-      const balancer = await startBalancer({ config, logger: createLogger({ level: config.logLevel }) });
-      return { kind: "running", close: () => balancer.close() };
+      const balancer = await startBalancer({
+        config,
+        logger: createCommandLogger(config.logLevel, config.logFormat, logStream),
+      });
+      const panel = balancer.addresses.webAdminPanel;
+      return {
+        kind: "running",
+        close: () => balancer.close(),
+        ...(panel ? { banner: `Admin panel: http://${panel}` } : {}),
+      };
     }
     case "agent": {
       if (isHelpRequested(rest, agentFlags)) {
         return { kind: "print", text: agentHelp };
       }
       const config = parseAgentConfig(rest, env);
+      const huggingFace = huggingFaceSettingsFromEnv(env);
       const agent = await startAgent({
         config,
-        logger: createLogger({ level: config.logLevel }),
+        logger: createCommandLogger(config.logLevel, config.logFormat, logStream),
         cacheDir: defaultCacheDir(env, homedir()),
-        huggingFaceToken: env.HF_TOKEN || undefined,
+        huggingFaceEndpoint: huggingFace.endpoint,
+        huggingFaceToken: huggingFace.token,
         shutdownGraceMs: config.shutdownGracePeriodMs,
       });
       return { kind: "running", close: () => agent.close() };
     }
     case "start": {
-      if (rest.length > 0) {
-        if (rest.includes("--help") || rest.includes("-h")) {
-          return { kind: "print", text: paddlerHelp };
-        }
-        throw new CliUsageError(`start takes no flags, got '${rest[0]}'; see paddler --help`);
+      if (isHelpRequested(rest, startFlags)) {
+        return { kind: "print", text: startHelp };
       }
+      const config = parseStartConfig(rest, env);
+      const model = config.model === null ? null : modelArgumentToDesiredModel(config.model, cwd);
+      const huggingFace = huggingFaceSettingsFromEnv(env);
       const cluster = await startFirstLookCluster({
-        modelPath: bundledModelPath,
+        config,
+        model,
+        bundledModelPath,
         cacheDir: defaultCacheDir(env, homedir()),
+        logger: createCommandLogger(config.logLevel, config.logFormat, logStream),
         env,
+        huggingFaceEndpoint: huggingFace.endpoint,
+        huggingFaceToken: huggingFace.token,
+        progressStream: logStream,
       });
-      return { kind: "running", close: () => cluster.close() };
+      return {
+        kind: "running",
+        close: () => cluster.close(),
+        banner: `Admin panel: ${cluster.adminPanelUrl}`,
+      };
     }
     default:
       throw new CliUsageError(`unknown command '${command}'; see paddler --help`);

@@ -4,8 +4,8 @@ import { fileURLToPath } from "node:url";
 /** The repository root, found from this file so the bench runs from any working directory. */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
-/** The shared test model beside the checkout (see ../shared/models/README.md; never committed). */
-export const modelPath = resolve(repoRoot, "../shared/models/stories260K.gguf");
+/** The test model shipped in the repository (models/README.md). */
+export const modelPath = resolve(repoRoot, "models/stories260K.gguf");
 
 /** Where `pnpm bench` writes REPORT.md, the chart and the raw JSON. */
 export const resultsDir = resolve(repoRoot, "bench/results");

@@ -311,7 +311,7 @@ export function renderReport(results: BenchResults, charts: string[]): string {
     "",
     `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Linux ${machine.kernel}, Node ${machine.node}; run ${machine.date}. The machine is shared with other work while the bench runs, so absolute times are noisy: compare the ratios, which come from targets interleaved in the same run.`,
     "",
-    "Rerun: `pnpm bench` (needs `../shared/models/stories260K.gguf`; `apt-get install -y nginx wrk` for those targets). Raw figures: `bench/results/results.json` (not committed).",
+    "Rerun: `pnpm bench` (`apt-get install -y nginx wrk` for those targets). Raw figures: `bench/results/results.json` (not committed).",
     "",
   );
   for (const chart of charts.filter((name) => name !== "balancer-flame.svg"))

@@ -29,4 +29,12 @@ export const logLevelFlag: FlagDefinition = {
   description: "debug, info, warn or error",
 };
 
+export const logFormatFlag: FlagDefinition = {
+  name: "log-format",
+  valueName: "format",
+  default: "auto",
+  env: "PADDLER_LOG_FORMAT",
+  description: "auto (readable lines on a terminal, JSON lines otherwise), json or pretty",
+};
+
 export const helpFlag: FlagDefinition = { name: "help", short: "h", description: "Print this help and exit" };

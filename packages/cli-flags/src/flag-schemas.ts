@@ -24,3 +24,14 @@ export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const logLevelFlagSchema = z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(", ")}` });
+
+export const LOG_FORMATS = ["auto", "json", "pretty"] as const;
+export type LogFormatChoice = (typeof LOG_FORMATS)[number];
+
+export const logFormatFlagSchema = z.enum(LOG_FORMATS, { error: `one of ${LOG_FORMATS.join(", ")}` });
+
+/** `auto` means readable lines when the logs go to a terminal, JSON lines otherwise. */
+export function resolveLogFormat(choice: LogFormatChoice, isTerminal: boolean): "json" | "pretty" {
+  if (choice === "auto") return isTerminal ? "pretty" : "json";
+  return choice;
+}

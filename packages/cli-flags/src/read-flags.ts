@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { CliUsageError } from "./cli-usage-error.js";
+import { closestFlag } from "./closest-flag.js";
 import type { FlagDefinition } from "./flag-definition.js";
 import { tokenizeFlags } from "./tokenize-flags.js";
 
@@ -34,7 +35,13 @@ export function readFlags(options: {
     const flag = token.rawName.startsWith("--") ? byName.get(token.name) : byShort.get(token.name);
     const label = flag ? `--${flag.name}` : token.rawName;
     if (flag === undefined) {
-      throw new CliUsageError(`${label}: unknown flag; see --help`, { flag: label });
+      const suggestion = token.rawName.startsWith("--") ? closestFlag(token.name, options.flags) : null;
+      throw new CliUsageError(
+        suggestion === null
+          ? `${label}: unknown flag; see --help`
+          : `${label}: unknown flag; did you mean --${suggestion}? (see --help)`,
+        { flag: label },
+      );
     }
     if (!flag.valueName) {
       if (token.inlineValue) {

@@ -5,8 +5,8 @@ import { fileURLToPath } from "node:url";
 /** The repository root, found from this file so tests run from any working directory. */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
-/** The shared test model beside the checkout (never committed). */
-export const testModelPath = resolve(repoRoot, "../shared/models/stories260K.gguf");
+/** The test model shipped in the repository (models/README.md). */
+export const testModelPath = resolve(repoRoot, "models/stories260K.gguf");
 if (!existsSync(testModelPath)) throw new Error(`The test model is missing at ${testModelPath}`);
 
 /** stories260K has no chat template; chat requests use this override. */

@@ -18,3 +18,21 @@ describe("createLogger", () => {
     });
   });
 });
+
+describe("createLogger in pretty format", () => {
+  it("writes one readable line per record with its fields, no JSON braces around it", () => {
+    const lines: string[] = [];
+    const logger = createLogger({ format: "pretty", write: (line) => lines.push(line) });
+    logger.child({ component: "agent" }).warn("the balancer is unreachable", { url: "ws://127.0.0.1:1" });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/WARN.*the balancer is unreachable.*component.*agent.*ws:\/\/127\.0\.0\.1:1/);
+    expect(lines[0]?.startsWith("{")).toBe(false);
+  });
+
+  it("adds what enrich returns (e.g. a trace id) to every line", () => {
+    const lines: string[] = [];
+    const logger = createLogger({ write: (line) => lines.push(line), enrich: () => ({ traceId: "abc" }) });
+    logger.child({ a: 1 }).info("x");
+    expect(JSON.parse(lines[0] ?? "")).toMatchObject({ traceId: "abc", a: 1 });
+  });
+});

@@ -1,5 +1,11 @@
+import { prettyFactory } from "pino-pretty";
+
 export const logLevels = ["debug", "info", "warn", "error"] as const;
 export type LogLevel = (typeof logLevels)[number];
+
+/** `json`: one JSON object per line (machines, files); `pretty`: readable lines for a terminal. */
+export const logFormats = ["json", "pretty"] as const;
+export type LogFormat = (typeof logFormats)[number];
 
 export type LogFields = Record<string, unknown>;
 
@@ -11,35 +17,67 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
   /** A logger whose lines also carry these fields (e.g. agentId, requestId). */
   child(fields: LogFields): Logger;
+  /** Whether a line at this level would be written (to skip building costly fields). */
+  isLevelEnabled?(level: LogLevel): boolean;
 }
 
 export interface CreateLoggerOptions {
   level?: LogLevel;
+  /** JSON lines by default; `pretty` renders each line with pino-pretty. */
+  format?: LogFormat;
+  /** Colours in `pretty` format (a terminal that shows them). */
+  colorize?: boolean;
   /** Where lines go; stderr by default so stdout stays free for a command's own output. */
   write?: (line: string) => void;
   fields?: LogFields;
   now?: () => Date;
+  /** Called for every record before it is written, to add fields such as the active trace id. */
+  enrich?: () => LogFields | undefined;
 }
 
 export function createLogger({
   level = "info",
+  format = "json",
+  colorize = false,
   write = (line) => process.stderr.write(line),
   fields = {},
   now = () => new Date(),
+  enrich,
 }: CreateLoggerOptions = {}): Logger {
   const threshold = logLevels.indexOf(level);
+  const render = format === "pretty" ? prettyRenderer(colorize) : (line: string) => line;
   const log = (lineLevel: LogLevel, message: string, extra?: LogFields) => {
     if (logLevels.indexOf(lineLevel) < threshold) return;
-    const record = { time: now().toISOString(), level: lineLevel, msg: message, ...fields, ...extra };
-    write(`${JSON.stringify(record, errorReplacer)}\n`);
+    const record = {
+      time: now().toISOString(),
+      level: lineLevel,
+      msg: message,
+      ...fields,
+      ...enrich?.(),
+      ...extra,
+    };
+    write(render(`${JSON.stringify(record, errorReplacer)}\n`));
   };
   return {
     debug: (message, extra) => log("debug", message, extra),
     info: (message, extra) => log("info", message, extra),
     warn: (message, extra) => log("warn", message, extra),
     error: (message, extra) => log("error", message, extra),
-    child: (more) => createLogger({ level, write, now, fields: { ...fields, ...more } }),
+    child: (more) =>
+      createLogger({ level, format, colorize, write, now, enrich, fields: { ...fields, ...more } }),
+    isLevelEnabled: (lineLevel) => logLevels.indexOf(lineLevel) >= threshold,
   };
+}
+
+/** pino-pretty reads our JSON lines as it reads pino's (string levels included). */
+function prettyRenderer(colorize: boolean): (line: string) => string {
+  const prettify = prettyFactory({
+    colorize,
+    singleLine: true,
+    translateTime: "SYS:HH:MM:ss.l",
+    ignore: "pid,hostname",
+  });
+  return (line) => prettify(line);
 }
 
 /** Errors serialize to `{}` by default; keep what helps an operator. */

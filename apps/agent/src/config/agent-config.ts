@@ -5,7 +5,10 @@ import {
   type FlagDefinition,
   helpFlag,
   integerFlagSchema,
+  type LogFormatChoice,
   type LogLevel,
+  logFormatFlag,
+  logFormatFlagSchema,
   logLevelFlag,
   logLevelFlagSchema,
   readFlags,
@@ -25,6 +28,8 @@ export interface AgentConfig {
   /** CPU threads for llama.cpp. */
   threads: number;
   logLevel: LogLevel;
+  /** `auto`: readable lines on a terminal, JSON lines otherwise. */
+  logFormat: LogFormatChoice;
   /** Presented to the balancer on connect (its `--agent-join-secret`); null when not given. */
   agentJoinSecret: string | null;
   /** On SIGTERM, how long running requests may finish before the agent stops. */
@@ -74,6 +79,7 @@ export const agentFlags: readonly FlagDefinition[] = [
     description: "Model pool to serve (the balancer's fleet settings may move the agent to another)",
   },
   logLevelFlag,
+  logFormatFlag,
   helpFlag,
 ];
 
@@ -94,6 +100,7 @@ function agentFlagsSchema(defaultThreads: number) {
       slots: countSchema,
       threads: countSchema.optional(),
       "log-level": logLevelFlagSchema,
+      "log-format": logFormatFlagSchema,
       "agent-join-secret": z.string().min(1, { error: "a non-empty secret" }).optional(),
       "shutdown-grace-period": integerFlagSchema({ min: 0 }),
       pool: modelPoolNameSchema,
@@ -105,6 +112,7 @@ function agentFlagsSchema(defaultThreads: number) {
         slots: flags.slots,
         threads: flags.threads ?? defaultThreads,
         logLevel: flags["log-level"],
+        logFormat: flags["log-format"],
         agentJoinSecret: flags["agent-join-secret"] ?? null,
         shutdownGracePeriodMs: flags["shutdown-grace-period"],
         pool: flags.pool,

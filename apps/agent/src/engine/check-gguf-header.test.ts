@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { checkGgufHeader } from "./check-gguf-header.js";
 
-const modelPath = resolve(fileURLToPath(import.meta.url), "../../../../../../shared/models/stories260K.gguf");
+const modelPath = resolve(fileURLToPath(import.meta.url), "../../../../../models/stories260K.gguf");
 
 describe("checkGgufHeader", () => {
   it("accepts a real GGUF file", async () => {

@@ -37,10 +37,9 @@ export async function createLlamaContext(options: CreateLlamaContextOptions): Pr
     });
   } catch (cause) {
     if (keyType === GgmlType.F16 && valueType === GgmlType.F16) throw cause;
+    // llama.cpp's reason ("… does not divide …") went to the debug log; this says what it means.
     warn(
-      `KV cache ${parameters.k_cache_dtype}/${parameters.v_cache_dtype} is not usable with this model (${
-        cause instanceof Error ? cause.message : String(cause)
-      }); using F16/F16`,
+      `KV cache type ${parameters.k_cache_dtype}/${parameters.v_cache_dtype} does not work with this model (a quantized KV cache needs a head size that is a multiple of the quantization block), so the agent uses F16/F16; set k_cache_dtype and v_cache_dtype to F16 to silence this`,
     );
     return await model.createContext({
       ...base,

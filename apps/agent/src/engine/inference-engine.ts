@@ -35,6 +35,8 @@ export interface InferenceEngine extends AsyncDisposable {
   /** GGUF metadata, every value as a string (Paddler's ModelMetadata). */
   getModelMetadata(): Record<string, string>;
   getChatTemplateOverride(): ChatTemplate | null;
+  /** Settings the engine had to change to load the model (shown to the operator). */
+  readonly warnings?: readonly string[];
   /**
    * Applies a desired state that differs only in settings that need no reload (sampling, the chat
    * template). Engines that cannot leave it out, and the agent reloads instead.

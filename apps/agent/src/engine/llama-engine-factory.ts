@@ -24,7 +24,7 @@ import { createLlamaEngine, type LlamaEngineMode, type LlamaInferenceEngine } fr
 export interface LlamaEngineFactoryOptions {
   /** `false` for the CPU build (what this project's machines have); "auto" picks a GPU backend. */
   gpu?: false | "auto";
-  /** Receives llama.cpp's own log lines (warnings and errors only). */
+  /** Receives llama.cpp's own log lines (its warnings and errors), at debug level. */
   logger?: Logger;
 }
 
@@ -45,10 +45,11 @@ export function createLlamaEngineFactory({
     llamaPromise ??= getLlama({
       gpu,
       logLevel: LlamaLogLevel.warn,
+      // llama.cpp's own lines (special tokens, context simulation, the quantized KV cache it
+      // refuses) are detail for debugging: the engine reports what matters in its own words
+      // (typed load errors, warnings such as the KV cache fallback).
       logger: (level, message) => {
-        const line = message.trimEnd();
-        if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) logger?.error(line);
-        else logger?.warn(line);
+        logger?.debug(message.trimEnd(), { source: "llama.cpp", llamaLevel: level });
       },
     });
     return llamaPromise;

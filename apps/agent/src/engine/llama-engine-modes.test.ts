@@ -12,7 +12,7 @@ import { ChatTemplateDoesNotCompileError, ModelCannotBeLoadedError } from "./eng
 import { createLlamaEngineFactory, type LlamaEngineFactory } from "./llama-engine-factory.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
-const modelPath = path.resolve(repoRoot, "../shared/models/stories260K.gguf");
+const modelPath = path.resolve(repoRoot, "models/stories260K.gguf");
 const never = new AbortController().signal;
 
 function stateWith(

@@ -13,7 +13,7 @@ import type { LlamaInferenceEngine } from "./llama-engine.js";
 import { createLlamaEngineFactory, type LlamaEngineFactory } from "./llama-engine-factory.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
-const modelPath = path.resolve(repoRoot, "../shared/models/stories260K.gguf");
+const modelPath = path.resolve(repoRoot, "models/stories260K.gguf");
 const template = "{% for m in messages %}{{ m.content }}\n{% endfor %}";
 
 const desiredState: AgentDesiredState = {
@@ -106,7 +106,7 @@ describe("llama engine: generation", () => {
     expect(engine.getModelMetadata()["llama.embedding_length"]).toBe("64");
     expect(engine.getChatTemplateOverride()).toEqual({ content: template });
     // Q8_0 (the default) needs a head size divisible by 32; this model's is 8.
-    expect(engine.warnings.join("\n")).toContain("using F16/F16");
+    expect(engine.warnings.join("\n")).toContain("uses F16/F16");
   });
 
   it("continues a raw prompt and honours max_tokens", async () => {

@@ -1,4 +1,5 @@
 import { stat } from "node:fs/promises";
+import { resolve } from "node:path";
 import { modelPathIssue } from "@paddler/protocol";
 import { ModelSourceError } from "./model-source-error.js";
 
@@ -11,7 +12,11 @@ export async function resolveLocalModel(modelPath: string): Promise<string> {
     const info = await stat(modelPath);
     if (info.isFile()) return modelPath;
   } catch (error) {
-    throw new ModelSourceError(modelPathIssue("ModelFileDoesNotExist", modelPath), { cause: error });
+    // A relative path is read from the agent's working directory: name both, so the fix is plain.
+    throw new ModelSourceError(modelPathIssue("ModelFileDoesNotExist", modelPath), {
+      cause: error,
+      message: `no model file at ${resolve(modelPath)} (given as '${modelPath}'; the agent's working directory is ${process.cwd()})`,
+    });
   }
   throw new ModelSourceError(modelPathIssue("ModelFileDoesNotExist", modelPath), {
     message: `${modelPath} is not a file`,

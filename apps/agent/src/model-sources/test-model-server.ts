@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 // real servers do and misbehave. Nothing here is used outside *.test.ts.
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
-export const testModelPath = path.resolve(repoRoot, "../shared/models/stories260K.gguf");
+export const testModelPath = path.resolve(repoRoot, "models/stories260K.gguf");
 
 export interface SeenRequest {
   path: string;

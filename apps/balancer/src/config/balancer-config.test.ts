@@ -36,6 +36,7 @@ const defaults: BalancerConfig = {
   statsdPrefix: "paddler_",
   statsdReportingIntervalMs: 10_000,
   logLevel: "info",
+  logFormat: "auto",
 };
 
 function usageError(argv: string[], env: Record<string, string> = {}): CliUsageError {
@@ -106,6 +107,7 @@ describe("parseBalancerConfig", () => {
       statsdPrefix: "lb_",
       statsdReportingIntervalMs: 500,
       logLevel: "debug",
+      logFormat: "auto",
       ...hardeningDefaults,
     } satisfies BalancerConfig);
   });

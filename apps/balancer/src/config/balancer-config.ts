@@ -5,7 +5,10 @@ import {
   type FlagDefinition,
   helpFlag,
   integerFlagSchema,
+  type LogFormatChoice,
   type LogLevel,
+  logFormatFlag,
+  logFormatFlagSchema,
   logLevelFlag,
   logLevelFlagSchema,
   readFlags,
@@ -32,6 +35,8 @@ export interface BalancerConfig {
   statsdPrefix: string;
   statsdReportingIntervalMs: number;
   logLevel: LogLevel;
+  /** `auto`: readable lines on a terminal, JSON lines otherwise. */
+  logFormat: LogFormatChoice;
   /** Bearer keys accepted by the inference and OpenAI services; empty means no authentication (Paddler's default). */
   inferenceApiKeys: string[];
   /** Bearer token of the management service (and the panel); null means none. */
@@ -237,6 +242,7 @@ export const balancerFlags: readonly FlagDefinition[] = [
     description: "How long a failing agent is left out before one trial request",
   },
   logLevelFlag,
+  logFormatFlag,
   helpFlag,
 ];
 
@@ -279,6 +285,7 @@ const balancerFlagsSchema = z
     "statsd-prefix": z.string(),
     "statsd-reporting-interval": integerFlagSchema({ min: 1 }),
     "log-level": logLevelFlagSchema,
+    "log-format": logFormatFlagSchema,
     "inference-api-key": z.array(z.string().min(1, { error: "a non-empty key" })),
     "inference-api-keys-file": z.string().min(1).optional(),
     "management-token": z.string().min(1, { error: "a non-empty token" }).optional(),
@@ -319,6 +326,7 @@ const balancerFlagsSchema = z
       statsdPrefix: flags["statsd-prefix"],
       statsdReportingIntervalMs: flags["statsd-reporting-interval"],
       logLevel: flags["log-level"],
+      logFormat: flags["log-format"],
       maxRequestBodyBytes: flags["max-request-body-size"],
       maxPromptChars: flags["max-prompt-length"],
       maxConversationMessages: flags["max-conversation-messages"],

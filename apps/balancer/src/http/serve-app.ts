@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
 import { WebSocketServer } from "ws";
+import { AddressInUseError } from "./address-in-use-error.js";
 
 export interface ServedApp {
   /** `host:port` as bound (port 0 resolves to the real port). */
@@ -38,13 +39,15 @@ export interface ServeAppOptions extends Partial<ServeLimits> {
   app: Hono<any, any, any>;
   host: string;
   port: number;
+  /** The flag that set this address (e.g. `--management-addr`), named when the address is taken. */
+  flag?: string;
 }
 
 function isUpgrade(request: Request): boolean {
   return request.headers.get("upgrade")?.toLowerCase() === "websocket";
 }
 
-export async function serveApp({ app, host, port, ...overrides }: ServeAppOptions): Promise<ServedApp> {
+export async function serveApp({ app, host, port, flag, ...overrides }: ServeAppOptions): Promise<ServedApp> {
   const limits = { ...defaultServeLimits, ...overrides };
   const headersTimeout = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
   const websocketServer = new WebSocketServer({ noServer: true, maxPayload: limits.maxWebSocketPayload });
@@ -89,7 +92,13 @@ export async function serveApp({ app, host, port, ...overrides }: ServeAppOption
       },
       () => resolve(created),
     );
-    created.once("error", reject);
+    created.once("error", (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === "EADDRINUSE" && flag
+          ? new AddressInUseError({ flag, address: `${host}:${port}`, cause: error })
+          : error,
+      );
+    });
   });
   let activeRequests = 0;
   const requestListeners = new Set<() => void>();

@@ -3,8 +3,11 @@ import { DEFAULT_MODEL_POOL } from "@paddler/protocol";
 import { nanoid } from "nanoid";
 import { AgentStatus } from "./agent-status.js";
 import { BalancerConnection } from "./balancer-connection.js";
+import type { EngineChoice } from "./config/engine-choice.js";
 import type { InferenceEngineFactory } from "./engine/inference-engine.js";
 import { createLlamaEngineFactory } from "./engine/llama-engine-factory.js";
+import { createManagedLlamaServerFactory } from "./engines/llama-server-managed/managed-llama-server-factory.js";
+import { startUpstreamHost } from "./engines/start-upstream-host.js";
 import { resolveModelPath } from "./model-sources/resolve-model-path.js";
 import { Reconciler } from "./reconciler.js";
 import { RequestRunner } from "./request-runner.js";
@@ -19,6 +22,8 @@ export interface AgentSettings {
   agentJoinSecret?: string | null;
   /** The model pool to join; the default pool (Paddler's one cluster) when absent. */
   pool?: string;
+  /** The built-in llama.cpp engine when absent. */
+  engine?: EngineChoice;
 }
 
 export interface StartAgentOptions {
@@ -48,8 +53,30 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
   const id = options.agentId ?? nanoid();
   const log = logger.child({ agentId: id });
   const status = new AgentStatus(config.slots);
+  const engineChoice = config.engine ?? { kind: "LlamaCpp" };
   const ownsFactory = options.engineFactory === undefined;
-  const engineFactory = options.engineFactory ?? createLlamaEngineFactory({ gpu: false, logger: log });
+  if (engineChoice.kind === "LlamaServerManaged") {
+    status.update({
+      engine: { kind: "LlamaServerManaged", upstream: null, served_models: [], forward_http_version: null },
+    });
+  }
+  const engineFactory =
+    options.engineFactory ??
+    (engineChoice.kind === "LlamaServerManaged"
+      ? createManagedLlamaServerFactory({
+          binary: engineChoice.binary,
+          logger: log,
+          onEngineInfo: (info) =>
+            status.update({
+              engine: info ?? {
+                kind: "LlamaServerManaged",
+                upstream: null,
+                served_models: [],
+                forward_http_version: null,
+              },
+            }),
+        })
+      : createLlamaEngineFactory({ gpu: false, logger: log }));
   const reconciler = new Reconciler({
     status,
     engineFactory,
@@ -72,10 +99,18 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
           }),
       }),
   });
+  // External servers have no model to load: their host stands in for the reconciler.
+  const upstreamHost = await startUpstreamHost({
+    engine: engineChoice,
+    slots: config.slots,
+    status,
+    logger: log,
+  });
+  const engineHost = upstreamHost ?? reconciler;
   let connection: BalancerConnection | null = null;
   const runner = new RequestRunner({
-    engine: () => reconciler.engine,
-    chatTemplateOverride: () => reconciler.desiredState?.chat_template_override ?? null,
+    engine: () => engineHost.engine,
+    chatTemplateOverride: () => engineHost.desiredState?.chat_template_override ?? null,
     send: (message) => connection?.send(message),
     onSlotsProcessingChanged: () => status.setSlotsProcessing(runner.running),
     logger: log,
@@ -99,7 +134,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
         return;
       }
       const notification = message.Notification;
-      if ("SetState" in notification) reconciler.setDesiredState(notification.SetState.desired_state);
+      if ("SetState" in notification) engineHost.setDesiredState(notification.SetState.desired_state);
       else if ("StopRespondingTo" in notification) runner.stop(notification.StopRespondingTo);
     },
   });
@@ -118,7 +153,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
         ]);
         runner.stopAll();
         await connection?.close();
-        await reconciler.close();
+        await engineHost.close();
         if (ownsFactory && Symbol.asyncDispose in engineFactory) {
           await (engineFactory as AsyncDisposable)[Symbol.asyncDispose]();
         }

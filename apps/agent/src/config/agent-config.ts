@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import {
   type Addr,
   addrFlagSchema,
+  CliUsageError,
   type FlagDefinition,
   helpFlag,
   integerFlagSchema,
@@ -17,13 +18,17 @@ import {
 } from "@paddler/cli-flags";
 import { DEFAULT_MODEL_POOL, modelPoolNameSchema } from "@paddler/protocol";
 import { z } from "zod";
+import { type EngineChoice, engineChoiceFromFlags } from "./engine-choice.js";
 
 export interface AgentConfig {
   /** The balancer's management service, where the agent socket connects. */
   managementAddr: Addr;
   /** Display name in the admin panel and `generated_by`; null when not given. */
   name: string | null;
-  /** Parallel requests of any kind; becomes llama.cpp `n_seq_max`. */
+  /**
+   * Parallel requests of any kind; becomes llama.cpp `n_seq_max`. In front of an external
+   * llama-server it is optional: 0 then means as many as the server has.
+   */
   slots: number;
   /** CPU threads for llama.cpp. */
   threads: number;
@@ -36,6 +41,8 @@ export interface AgentConfig {
   shutdownGracePeriodMs: number;
   /** The model pool it joins (`default`: Paddler's one cluster). */
   pool: string;
+  /** The built-in llama.cpp engine unless a flag names another. */
+  engine: EngineChoice;
 }
 
 /** Paddler's `paddler agent` flags, plus `--threads`; parsing, defaults and `--help` all come from here. */
@@ -50,8 +57,8 @@ export const agentFlags: readonly FlagDefinition[] = [
   {
     name: "slots",
     valueName: "count",
-    required: true,
-    description: "Requests served in parallel (llama.cpp sequences)",
+    description:
+      "Requests served in parallel (llama.cpp sequences); required except with --llamacpp-addr, where it caps the server's slots",
   },
   {
     name: "threads",
@@ -78,13 +85,52 @@ export const agentFlags: readonly FlagDefinition[] = [
     env: "PADDLER_POOL",
     description: "Model pool to serve (the balancer's fleet settings may move the agent to another)",
   },
+  {
+    name: "llamacpp-addr",
+    valueName: "host:port",
+    description:
+      "Serve through a llama-server running there (Paddler 1.x mode); its slots and model are the agent's",
+  },
+  {
+    name: "local-llamacpp-host",
+    valueName: "host",
+    description: "Paddler 1.x spelling of --llamacpp-addr's host",
+  },
+  {
+    name: "local-llamacpp-port",
+    valueName: "port",
+    description: "Paddler 1.x spelling of --llamacpp-addr's port",
+  },
+  {
+    name: "llama-server-binary",
+    valueName: "path",
+    env: "PADDLER_LLAMA_SERVER_BINARY",
+    description: "Start this llama-server with the cluster's desired state instead of the built-in engine",
+  },
+  {
+    name: "openai-upstream",
+    valueName: "url",
+    description: "Serve through an OpenAI-compatible server (vLLM, Ollama, llama-swap, another Paddler)",
+  },
+  {
+    name: "openai-api-key",
+    valueName: "key",
+    env: "PADDLER_OPENAI_API_KEY",
+    description: "API key for --openai-upstream (prefer the variable or --openai-api-key-file)",
+  },
+  {
+    name: "openai-api-key-file",
+    valueName: "path",
+    description: "File holding the API key for --openai-upstream",
+  },
   logLevelFlag,
   logFormatFlag,
   helpFlag,
 ];
 
 export const agentHelp = renderHelp({
-  usage: "paddler agent --management-addr <host:port> --slots <count> [flags]",
+  usage:
+    "paddler agent --management-addr <host:port> (--slots <count> | --llamacpp-addr <host:port>) [flags]",
   summary: "Runs an agent: it loads the model the balancer asks for and serves its requests.",
   flags: agentFlags,
 });
@@ -97,27 +143,40 @@ function agentFlagsSchema(defaultThreads: number) {
     .object({
       "management-addr": addrFlagSchema,
       name: z.string().min(1, { error: "a non-empty name" }).optional(),
-      slots: countSchema,
+      slots: countSchema.optional(),
       threads: countSchema.optional(),
       "log-level": logLevelFlagSchema,
       "log-format": logFormatFlagSchema,
       "agent-join-secret": z.string().min(1, { error: "a non-empty secret" }).optional(),
       "shutdown-grace-period": integerFlagSchema({ min: 0 }),
       pool: modelPoolNameSchema,
+      "llamacpp-addr": addrFlagSchema.optional(),
+      "local-llamacpp-host": z.string().min(1, { error: "a host name or address" }).optional(),
+      "local-llamacpp-port": integerFlagSchema({ min: 1, max: 65_535 }).optional(),
+      "llama-server-binary": z.string().min(1, { error: "a path" }).optional(),
+      "openai-upstream": z.url({ protocol: /^https?$/, error: "an http(s) URL" }).optional(),
+      "openai-api-key": z.string().min(1, { error: "a non-empty key" }).optional(),
+      "openai-api-key-file": z.string().min(1, { error: "a path" }).optional(),
     })
-    .transform(
-      (flags): AgentConfig => ({
+    .transform((flags): AgentConfig => {
+      const engine = engineChoiceFromFlags(flags);
+      if (flags.slots === undefined && engine.kind !== "LlamaServerExternal")
+        throw new CliUsageError("--slots: expected an integer from 1 to 2147483647, got nothing", {
+          flag: "--slots",
+        });
+      return {
         managementAddr: flags["management-addr"],
         name: flags.name ?? null,
-        slots: flags.slots,
+        slots: flags.slots ?? 0,
         threads: flags.threads ?? defaultThreads,
         logLevel: flags["log-level"],
         logFormat: flags["log-format"],
         agentJoinSecret: flags["agent-join-secret"] ?? null,
         shutdownGracePeriodMs: flags["shutdown-grace-period"],
         pool: flags.pool,
-      }),
-    );
+        engine,
+      };
+    });
 }
 
 /**

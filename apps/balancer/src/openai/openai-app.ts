@@ -12,6 +12,7 @@ import { requestIdMiddleware } from "../http/request-id.js";
 import type { Fleet } from "../pools/fleet.js";
 import { requireCredentials } from "../security/require-credentials.js";
 import type { SecretMatcher } from "../security/secret-matcher.js";
+import { forwardToAgents } from "./forward-to-agents.js";
 import { openAIModelRouter } from "./model-router.js";
 import { OpenAIError } from "./openai-error.js";
 import { chatCompletionsRoute } from "./routes/chat-completions.js";
@@ -45,6 +46,7 @@ export function createOpenAIApp(deps: OpenAIAppDeps) {
       .use(corsFor(deps.corsAllowedOrigins))
       .use(requireCredentials({ matches: deps.apiKeys }))
       .use(limitBody(deps.maxRequestBodyBytes))
+      .use(forwardToAgents({ registry, dispatcher }))
       .get("/health", (c) => c.text("OK"))
       .route("/v1", chatCompletionsRoute({ dispatcher, route }))
       .route("/v1", completionsRoute({ dispatcher, route }))

@@ -16,6 +16,7 @@ export interface ModelsRouteDeps {
  * agents has applied its desired state and has slots, so a client that picks a model from this
  * list gets one that can answer. The default pool is listed under its model file's id, as Paddler
  * lists its one model; other pools under their names; then every alias of a listed pool.
+ * Agents in front of llama-server or an OpenAI-compatible server add what their upstream lists.
  */
 export function modelsRoute({ registry, fleet, created }: ModelsRouteDeps) {
   // OpenAI's four keys only, so strict clients and Paddler's shape stay as they were.
@@ -31,6 +32,15 @@ export function modelsRoute({ registry, fleet, created }: ModelsRouteDeps) {
       const id = pool === DEFAULT_MODEL_POOL ? modelId(cluster.desired.model) : pool;
       if (id) entries.push(entry(id));
       for (const alias of fleet.aliasesOf(pool)) entries.push(entry(alias));
+    }
+    // Agents in front of HTTP servers serve what those servers list, whatever the desired model.
+    const ids = new Set(entries.map((item) => item.id));
+    for (const agent of registry.snapshots()) {
+      if (agent.slots_total === 0) continue;
+      for (const model of agent.engine?.served_models ?? []) {
+        if (!ids.has(model)) entries.push(entry(model));
+        ids.add(model);
+      }
     }
     return entries;
   };

@@ -28,6 +28,7 @@ describe("parseAgentConfig", () => {
       agentJoinSecret: null,
       shutdownGracePeriodMs: 30_000,
       pool: "default",
+      engine: { kind: "LlamaCpp" },
     });
     expect(parseAgentConfig(required, {}, { availableCores: 1 }).threads).toBe(1);
     expect(parseAgentConfig(required, {}, { availableCores: 3 }).threads).toBe(1);
@@ -65,6 +66,7 @@ describe("parseAgentConfig", () => {
       agentJoinSecret: "s3cret",
       shutdownGracePeriodMs: 500,
       pool: "embed",
+      engine: { kind: "LlamaCpp" },
     });
     expect(parseAgentConfig(required, { PADDLER_LOG_LEVEL: "debug" }).logLevel).toBe("debug");
     expect(parseAgentConfig(required, { PADDLER_POOL: "chat" }).pool).toBe("chat");
@@ -85,10 +87,60 @@ describe("parseAgentConfig", () => {
     [[...required, "--foo"], "--foo: unknown flag; see --help"],
     [[...required, "--inference-addr", "x:1"], "--inference-addr: unknown flag; see --help"],
     [[...required, "--slots", "5"], "--slots: given more than once"],
+    [
+      [...required, "--llamacpp-addr", "127.0.0.1:8080", "--openai-upstream", "http://x/v1"],
+      "--llamacpp-addr and --openai-upstream choose different engines; give one",
+    ],
+    [
+      [...required, "--local-llamacpp-host", "127.0.0.1"],
+      "--local-llamacpp-host and --local-llamacpp-port go together",
+    ],
+    [
+      [...required, "--openai-upstream", "ftp://x"],
+      "--openai-upstream: expected an http(s) URL, got 'ftp://x'",
+    ],
+    [
+      [...required, "--openai-upstream", "http://x", "--openai-api-key-file", "/nonexistent/key"],
+      "--openai-api-key-file: cannot read /nonexistent/key: ENOENT: no such file or directory, open '/nonexistent/key'",
+    ],
   ])("refuses %j", (argv, message) => {
     const error = usageError(argv);
     expect(error.message).toBe(message);
     expect(error.code).toBe("CLI_USAGE");
+  });
+});
+
+describe("engine flags", () => {
+  const management = ["--management-addr", "127.0.0.1:8060"];
+
+  it("serves through an external llama-server, its slots as the server has them (Paddler 1.x spellings too)", () => {
+    const external = parseAgentConfig([...management, "--llamacpp-addr", "127.0.0.1:8080"], {});
+    expect(external.engine).toEqual({ kind: "LlamaServerExternal", addr: { host: "127.0.0.1", port: 8080 } });
+    expect(external.slots).toBe(0);
+    const paddler1 = parseAgentConfig(
+      [...management, "--local-llamacpp-host", "10.0.0.5", "--local-llamacpp-port", "8088", "--slots", "2"],
+      {},
+    );
+    expect(paddler1.engine).toEqual({ kind: "LlamaServerExternal", addr: { host: "10.0.0.5", port: 8088 } });
+    expect(paddler1.slots).toBe(2);
+  });
+
+  it("starts llama-server itself from a binary named by flag or environment", () => {
+    expect(parseAgentConfig([...required, "--llama-server-binary", "/opt/llama-server"], {}).engine).toEqual({
+      kind: "LlamaServerManaged",
+      binary: "/opt/llama-server",
+    });
+    expect(parseAgentConfig(required, { PADDLER_LLAMA_SERVER_BINARY: "/bin/ls" }).engine.kind).toBe(
+      "LlamaServerManaged",
+    );
+  });
+
+  it("serves through an OpenAI-compatible server with a key from the environment", () => {
+    expect(
+      parseAgentConfig([...required, "--openai-upstream", "http://vllm:8000/v1"], {
+        PADDLER_OPENAI_API_KEY: "sk-x",
+      }).engine,
+    ).toEqual({ kind: "OpenAIUpstream", url: "http://vllm:8000/v1", apiKey: "sk-x" });
   });
 });
 
@@ -98,7 +150,7 @@ describe("agent --help", () => {
       expect(agentHelp).toContain(`--${flag.name}`);
     }
     expect(agentHelp).toMatch(/--management-addr <host:port> .*\(required\)/);
-    expect(agentHelp).toMatch(/--slots <count> .*\(required\)/);
+    expect(agentHelp).toMatch(/--slots <count> .*required except with --llamacpp-addr/);
     expect(agentHelp).toMatch(/--threads <count> .*\(default: half the CPU cores, at least 1\)/);
     expect(agentHelp).toMatch(/--name <name> .*\(default: unset\)/);
     expect(agentHelp).toMatch(/--log-level <level> .*\(default: info; env: PADDLER_LOG_LEVEL\)/);

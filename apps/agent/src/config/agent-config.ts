@@ -161,7 +161,7 @@ function agentFlagsSchema(defaultThreads: number) {
     .transform((flags): AgentConfig => {
       const engine = engineChoiceFromFlags(flags);
       if (flags.slots === undefined && engine.kind !== "LlamaServerExternal")
-        throw new CliUsageError("--slots: expected an integer from 1 to 2147483647, got nothing", {
+        throw new CliUsageError("--slots is required; see --help", {
           flag: "--slots",
         });
       return {

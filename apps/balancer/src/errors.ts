@@ -33,6 +33,19 @@ export class ItemTimeoutError extends BalancerError {
   }
 }
 
+/** The shared state database cannot be reached: inference goes on with the last state, changes wait. */
+export class StateDatabaseUnavailableError extends BalancerError {
+  override readonly name = "StateDatabaseUnavailableError";
+  readonly code = "state_database_unavailable";
+  readonly status = 503;
+  constructor(options?: ErrorOptions) {
+    super(
+      "The state database is unavailable; the balancer keeps serving the last desired state it read, but cannot change it now",
+      options,
+    );
+  }
+}
+
 export class AgentConnectionClosedError extends BalancerError {
   override readonly name = "AgentConnectionClosedError";
   readonly code = "agent_connection_closed";

@@ -1,4 +1,5 @@
 import type { Logger } from "@paddler/logger";
+import type { StateDatabaseHealth } from "@paddler/state-db";
 import { Hono } from "hono";
 import type { Registry } from "prom-client";
 import type { AgentRegistry } from "./agents/agent-registry.js";
@@ -14,6 +15,7 @@ import { agentsRoutes } from "./routes/management/agents.js";
 import { balancerApplicableStateRoutes } from "./routes/management/balancer-applicable-state.js";
 import { balancerDesiredStateRoutes } from "./routes/management/balancer-desired-state.js";
 import { bufferedRequestsRoutes } from "./routes/management/buffered-requests.js";
+import { healthRoutes } from "./routes/management/health.js";
 import { metricsRoutes } from "./routes/management/metrics.js";
 import { fleetSettingsRoutes, poolsRoutes } from "./routes/management/pools.js";
 import { requireCredentials } from "./security/require-credentials.js";
@@ -33,7 +35,11 @@ export interface ManagementAppDeps {
   managementToken: SecretMatcher | null;
   /** Null lets any agent join. */
   agentJoinSecret: SecretMatcher | null;
+  /** Always available for memory:// and file://; a shared database can go away. */
+  stateDatabaseHealth?: () => StateDatabaseHealth;
 }
+
+const alwaysAvailable: StateDatabaseHealth = { available: true, since: 0, reason: null };
 
 /** The management service: agents, pools, desired state, buffered requests, metrics, and the agent socket. */
 export function createManagementApp(deps: ManagementAppDeps) {
@@ -49,7 +55,10 @@ export function createManagementApp(deps: ManagementAppDeps) {
         }),
       )
       .use(limitBody(deps.maxRequestBodyBytes))
-      .get("/health", (c) => c.text("OK"))
+      .route(
+        "/health",
+        healthRoutes({ stateDatabaseHealth: deps.stateDatabaseHealth ?? (() => alwaysAvailable) }),
+      )
       .route("/api/v1/agents", agentsRoutes({ registry }))
       .route("/api/v1/agent", agentRpcRoutes({ registry }))
       .route(

@@ -10,7 +10,8 @@ import { createDispatcher } from "./dispatch/dispatcher.js";
 import { type ServedApp, serveApp } from "./http/serve-app.js";
 import { createInferenceApp } from "./inference-app.js";
 import { createManagementApp } from "./management-app.js";
-import { createBalancerMetrics } from "./metrics/balancer-metrics.js";
+import { createBalancerMetrics, prometheusPrefix } from "./metrics/balancer-metrics.js";
+import { registerStateDatabaseMetrics } from "./metrics/state-database-metrics.js";
 import { startStatsdReporter } from "./metrics/statsd-reporter.js";
 import { createOpenAIApp } from "./openai/openai-app.js";
 import { Fleet } from "./pools/fleet.js";
@@ -41,7 +42,9 @@ export async function startBalancer({
   logger,
 }: StartBalancerOptions): Promise<RunningBalancer> {
   const config = { ...balancerSettingsDefaults, ...withoutUndefined(given) };
-  const stateDatabase = await openStateDatabase(config.stateDatabase);
+  const stateDatabase = await openStateDatabase(config.stateDatabase, {
+    logger: logger.child({ service: "state-database" }),
+  });
   const bufferListeners = new Set<() => void>();
   let registry: AgentRegistry | null = null;
   let fleet: Fleet | null = null;
@@ -67,7 +70,16 @@ export async function startBalancer({
   const loadedFleet = await Fleet.load({ database: stateDatabase, registry, slots: pool });
   fleet = loadedFleet;
   const cluster = loadedFleet.default;
+  // Changes other balancers write to a shared database reach this balancer and its agents too.
+  stateDatabase.subscribe((change) => {
+    if (change.origin === "remote") void loadedFleet.applyStored(change);
+  });
   const metrics = createBalancerMetrics({ prefix: config.statsdPrefix, pool });
+  registerStateDatabaseMetrics({
+    registry: metrics.registry,
+    prefix: prometheusPrefix(config.statsdPrefix),
+    health: () => stateDatabase.health(),
+  });
   const limits = {
     maxPromptChars: config.maxPromptChars,
     maxConversationMessages: config.maxConversationMessages,
@@ -110,6 +122,7 @@ export async function startBalancer({
         maxRequestBodyBytes: config.maxRequestBodyBytes,
         managementToken: createSecretMatcher(config.managementToken === null ? [] : [config.managementToken]),
         agentJoinSecret: createSecretMatcher(config.agentJoinSecret === null ? [] : [config.agentJoinSecret]),
+        stateDatabaseHealth: () => stateDatabase.health(),
       }),
       ...config.managementAddr,
       flag: "--management-addr",

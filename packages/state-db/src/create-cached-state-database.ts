@@ -56,6 +56,7 @@ export function createCachedStateDatabase(options: CachedStateDatabaseOptions): 
   let queue: Promise<void> = Promise.resolve();
   let closed = false;
   const listeners = new Set<StateDatabaseListener>();
+  const health = { available: true, since: Date.now(), reason: null };
 
   function checkOpen(): void {
     if (closed) throw new StateDatabaseError("CLOSED", `State database ${url} is closed`);
@@ -135,7 +136,7 @@ export function createCachedStateDatabase(options: CachedStateDatabaseOptions): 
       if (early) return early;
       return write((from) => ({
         state: { ...from, pools: { ...from.pools, [pool]: parsed } },
-        change: { kind: "desired_state", pool, state: parsed },
+        change: { kind: "desired_state", pool, state: parsed, origin: "local" },
       }));
     },
     async listModelPools() {
@@ -155,7 +156,7 @@ export function createCachedStateDatabase(options: CachedStateDatabaseOptions): 
       return write((from) => {
         if (from.pools[pool] === undefined) throw unknownPool(pool);
         const { [pool]: _removed, ...pools } = from.pools;
-        return { state: { ...from, pools }, change: { kind: "pool_deleted", pool } };
+        return { state: { ...from, pools }, change: { kind: "pool_deleted", pool, origin: "local" } };
       });
     },
     async readFleetSettings() {
@@ -171,9 +172,12 @@ export function createCachedStateDatabase(options: CachedStateDatabaseOptions): 
       if (early) return early;
       return write((from) => ({
         state: { ...from, settings: parsed },
-        change: { kind: "fleet_settings", settings: parsed },
+        change: { kind: "fleet_settings", settings: parsed, origin: "local" },
       }));
     },
+    health: () => health,
+    // Nothing to lose in this process: the health never changes.
+    onHealthChange: () => () => undefined,
     subscribe(listener) {
       listeners.add(listener);
       return () => {

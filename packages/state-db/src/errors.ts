@@ -8,6 +8,8 @@ export type StateDatabaseErrorCode =
   | "IO_FAILED"
   | "UNKNOWN_MODEL_POOL"
   | "DEFAULT_POOL_REQUIRED"
+  | "UNAVAILABLE"
+  | "INCOMPATIBLE_SCHEMA"
   | "CLOSED";
 
 /** Every failure of a state database carries a code, so callers branch on it rather than on messages. */

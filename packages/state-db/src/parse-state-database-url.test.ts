@@ -11,12 +11,20 @@ describe("parseStateDatabaseUrl", () => {
     });
   });
 
+  it("reads postgres:// and postgresql:// URLs, and never echoes a bad one's password", () => {
+    expect(parseStateDatabaseUrl("postgres://paddler:pw@db:5432/paddler")).toEqual({ driver: "postgres" });
+    expect(parseStateDatabaseUrl("postgresql://db/paddler?sslmode=require")).toEqual({ driver: "postgres" });
+    expect(() => parseStateDatabaseUrl("postgres://paddler:s3cret@/paddler")).toThrow(
+      expect.objectContaining({ code: "INVALID_URL", url: "postgres://(redacted)" }),
+    );
+  });
+
   it.each([
     ["", "INVALID_URL", /empty/],
     ["file://", "INVALID_URL", /file path is empty/],
     ["file://state.json", "INVALID_URL", /relative/],
     ["file://./state.json", "INVALID_URL", /relative/],
-    ["postgres://localhost/paddler", "UNSUPPORTED_SCHEME", /scheme 'postgres' is not supported/],
+    ["mysql://localhost/paddler", "UNSUPPORTED_SCHEME", /scheme 'mysql' is not supported/],
     ["memory", "UNSUPPORTED_SCHEME", /no scheme/],
     ["/tmp/state.json", "UNSUPPORTED_SCHEME", /no scheme/],
   ])("refuses %j", (url, code, message) => {

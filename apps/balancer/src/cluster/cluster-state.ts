@@ -63,17 +63,31 @@ export class ClusterState {
   /** Stores and pushes a new desired state; concurrent PUTs apply in arrival order. */
   setDesired(state: BalancerDesiredState): Promise<void> {
     const write = this.#writes.then(async () => {
-      const wasEnabled = this.tokenGenerationEnabled;
       await this.#store.store(state);
-      this.#desired = state;
-      this.#applicable = toAgentDesiredState(state);
-      this.#registry.broadcastDesiredState(this.#applicable, this.pool);
-      if (wasEnabled !== this.tokenGenerationEnabled) {
-        for (const listener of this.#modeListeners) listener(this.tokenGenerationEnabled);
-      }
+      this.#apply(state);
     });
     this.#writes = write.catch(() => {});
     return write;
+  }
+
+  /**
+   * A desired state another balancer stored in the shared database: already durable, so it is only
+   * pushed to this balancer's agents, in turn with this balancer's own writes.
+   */
+  applyStored(state: BalancerDesiredState): Promise<void> {
+    const write = this.#writes.then(() => this.#apply(state));
+    this.#writes = write.catch(() => {});
+    return write;
+  }
+
+  #apply(state: BalancerDesiredState): void {
+    const wasEnabled = this.tokenGenerationEnabled;
+    this.#desired = state;
+    this.#applicable = toAgentDesiredState(state);
+    this.#registry.broadcastDesiredState(this.#applicable, this.pool);
+    if (wasEnabled !== this.tokenGenerationEnabled) {
+      for (const listener of this.#modeListeners) listener(this.tokenGenerationEnabled);
+    }
   }
 
   onTokenGenerationModeChange(listener: (tokenGenerationEnabled: boolean) => void): () => void {

@@ -145,11 +145,11 @@ describe("parseBalancerConfig", () => {
     ],
     [
       ["--state-database", "file://state.json"],
-      "--state-database: expected memory:// or file:///absolute/path.json, got 'file://state.json'",
+      "--state-database: expected memory://, file:///absolute/path.json or postgres://user:password@host:port/database, got 'file://state.json'",
     ],
     [
       ["--state-database", "redis://x"],
-      "--state-database: expected memory:// or file:///absolute/path.json, got 'redis://x'",
+      "--state-database: expected memory://, file:///absolute/path.json or postgres://user:password@host:port/database, got 'redis://x'",
     ],
     [["--log-level", "trace"], "--log-level: expected one of debug, info, warn, error, got 'trace'"],
     [
@@ -190,7 +190,9 @@ describe("balancer --help", () => {
     expect(balancerHelp).toMatch(
       /--inference-addr <host:port> +Inference service address \(default: 127\.0\.0\.1:8061\)/,
     );
-    expect(balancerHelp).toMatch(/--state-database <url> .*\(default: memory:\/\/\)/);
+    expect(balancerHelp).toMatch(
+      /--state-database <url> .*\(default: memory:\/\/; env: PADDLER_STATE_DATABASE\)/,
+    );
     expect(balancerHelp).toMatch(/--max-buffered-requests <count> .*\(default: 30\)/);
     expect(balancerHelp).toMatch(/--statsd-prefix <prefix> .*\(default: paddler_\)/);
     expect(balancerHelp).toMatch(/--web-admin-panel-addr <host:port> .*\(default: unset\)/);
@@ -307,5 +309,40 @@ describe("balancer --help", () => {
       ])
         expect(balancerHelp).toContain(flag);
     });
+  });
+});
+
+describe("balancer --state-database", () => {
+  const url = "postgres://paddler:s3cret@db:5432/paddler";
+
+  it("takes a PostgreSQL URL from the flag, PADDLER_STATE_DATABASE or a file", () => {
+    expect(parseBalancerConfig(["--state-database", url], {}).stateDatabase).toBe(url);
+    expect(parseBalancerConfig([], { PADDLER_STATE_DATABASE: url }).stateDatabase).toBe(url);
+    const readFile = (path: string) => (path === "/run/secrets/db" ? `${url}\n` : "");
+    expect(
+      parseBalancerConfig(["--state-database-file", "/run/secrets/db"], {}, { readFile }).stateDatabase,
+    ).toBe(url);
+  });
+
+  it("never echoes a password when it refuses a URL", () => {
+    const error = usageError(["--state-database", "postgres://paddler:s3cret@/db"]);
+    expect(error.message).not.toContain("s3cret");
+    const fromFile = (() => {
+      try {
+        parseBalancerConfig(["--state-database-file", "/f"], {}, { readFile: () => "mysql://u:s3cret@h/db" });
+      } catch (caught) {
+        return caught as Error;
+      }
+      throw new Error("expected a usage error");
+    })();
+    expect(fromFile.message).toBe(
+      "--state-database-file: expected memory://, file:///absolute/path.json or postgres://user:password@host:port/database, got the first line of '/f'",
+    );
+  });
+
+  it("refuses the flag and the file together", () => {
+    expect(usageError(["--state-database", url, "--state-database-file", "/f"]).message).toBe(
+      "--state-database and --state-database-file: give only one",
+    );
   });
 });

@@ -15,9 +15,9 @@ import {
   renderHelp,
   validateFlags,
 } from "@paddler/cli-flags";
-import { parseStateDatabaseUrl, StateDatabaseUrlError } from "@paddler/state-db";
 import { z } from "zod";
 import { resolveSecrets, type SecretFlags } from "./resolve-secrets.js";
+import { resolveStateDatabaseUrl, type StateDatabaseFlags } from "./resolve-state-database-url.js";
 
 export interface BalancerConfig {
   /** Always set from the command line today; null is kept for embedders that run no inference service. */
@@ -84,8 +84,16 @@ export const balancerFlags: readonly FlagDefinition[] = [
   {
     name: "state-database",
     valueName: "url",
-    default: "memory://",
-    description: "Where the desired state is kept: memory:// or file:///absolute/path.json",
+    env: "PADDLER_STATE_DATABASE",
+    // Not `default`, so that a URL read from --state-database-file can be told apart from it.
+    defaultDescription: "memory://",
+    description:
+      "Where the desired state is kept: memory://, file:///absolute/path.json or postgres://user:password@host:port/database (shared by several balancers)",
+  },
+  {
+    name: "state-database-file",
+    valueName: "path",
+    description: "File holding the state database URL (keeps a password off the command line)",
   },
   {
     name: "max-buffered-requests",
@@ -252,17 +260,6 @@ export const balancerHelp = renderHelp({
   flags: balancerFlags,
 });
 
-const stateDatabaseFlagSchema = z.string().superRefine((url, context) => {
-  try {
-    parseStateDatabaseUrl(url);
-  } catch (error) {
-    if (!(error instanceof StateDatabaseUrlError)) {
-      throw error;
-    }
-    context.addIssue({ code: "custom", message: "memory:// or file:///absolute/path.json" });
-  }
-});
-
 const corsHostsSchema = z.array(z.string().min(1, { error: "a non-empty origin" }));
 const nullableAddr = addrFlagSchema.optional().transform((addr) => addr ?? null);
 // Paddler takes 0 for both timeouts (an immediate 504); a 0 reporting interval would spin.
@@ -275,7 +272,8 @@ const balancerFlagsSchema = z
     "management-addr": addrFlagSchema,
     "web-admin-panel-addr": nullableAddr,
     "compat-openai-addr": nullableAddr,
-    "state-database": stateDatabaseFlagSchema,
+    "state-database": z.string().optional(),
+    "state-database-file": z.string().min(1).optional(),
     "max-buffered-requests": integerFlagSchema({ min: 0, max: Number.MAX_SAFE_INTEGER }),
     "buffered-request-timeout": timeoutMs,
     "inference-item-timeout": timeoutMs,
@@ -309,14 +307,18 @@ const balancerFlagsSchema = z
   .transform(
     (
       flags,
-    ): Omit<BalancerConfig, "inferenceApiKeys" | "managementToken" | "agentJoinSecret"> & {
+    ): Omit<BalancerConfig, "inferenceApiKeys" | "managementToken" | "agentJoinSecret" | "stateDatabase"> & {
       secretFlags: SecretFlags;
+      stateDatabaseFlags: StateDatabaseFlags;
     } => ({
       inferenceAddr: flags["inference-addr"],
       managementAddr: flags["management-addr"],
       webAdminPanelAddr: flags["web-admin-panel-addr"],
       compatOpenaiAddr: flags["compat-openai-addr"],
-      stateDatabase: flags["state-database"],
+      stateDatabaseFlags: {
+        url: flags["state-database"] ?? null,
+        file: flags["state-database-file"] ?? null,
+      },
       maxBufferedRequests: flags["max-buffered-requests"],
       bufferedRequestTimeoutMs: flags["buffered-request-timeout"],
       inferenceItemTimeoutMs: flags["inference-item-timeout"],
@@ -363,9 +365,13 @@ export function parseBalancerConfig(
   options: { readFile?: (path: string) => string } = {},
 ): BalancerConfig {
   const { readFile = (path: string) => readFileSync(path, "utf8") } = options;
-  const { secretFlags, ...config } = validateFlags(
+  const { secretFlags, stateDatabaseFlags, ...config } = validateFlags(
     balancerFlagsSchema,
     readFlags({ argv, env, flags: balancerFlags }),
   );
-  return { ...config, ...resolveSecrets(secretFlags, readFile) };
+  return {
+    ...config,
+    ...resolveSecrets(secretFlags, readFile),
+    stateDatabase: resolveStateDatabaseUrl(stateDatabaseFlags, readFile),
+  };
 }

@@ -1,12 +1,18 @@
 import type { Logger } from "@paddler/logger";
+import { StateDatabaseError } from "@paddler/state-db";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { BalancerError, InvalidRequestError } from "../errors.js";
+import { BalancerError, InvalidRequestError, StateDatabaseUnavailableError } from "../errors.js";
 import { isClientGone } from "./is-client-gone.js";
 
 /** The one place that maps errors to HTTP for the native services. */
-export function errorResponse(error: unknown, c: Context, logger: Logger): Response {
+export function errorResponse(given: unknown, c: Context, logger: Logger): Response {
+  // A write to a shared state database that is away: a 503 the caller can retry, not a 500.
+  const error =
+    given instanceof StateDatabaseError && given.code === "UNAVAILABLE"
+      ? new StateDatabaseUnavailableError({ cause: given })
+      : given;
   if (error instanceof InvalidRequestError) {
     const [first] = error.problems;
     return c.json(

@@ -9,7 +9,7 @@ import {
   NEW_POOL_POLICY,
   type PoolPolicy,
 } from "@paddler/protocol";
-import type { StateDatabase } from "@paddler/state-db";
+import type { StateDatabase, StateDatabaseChange } from "@paddler/state-db";
 import type { AgentController } from "../agents/agent-controller.js";
 import type { AgentRegistry } from "../agents/agent-registry.js";
 import type { SlotPools } from "../balancing/slot-pools.js";
@@ -209,6 +209,42 @@ export class Fleet {
   #replace(agent: AgentController): void {
     const { pool, desiredState } = this.placement(agent);
     this.#deps.registry.move(agent, pool, desiredState);
+  }
+
+  /**
+   * A change another balancer wrote to the shared state database: already durable, so it only takes
+   * effect here (agents of a changed pool are told at once), in turn with this balancer's own writes.
+   */
+  applyStored(change: StateDatabaseChange): Promise<void> {
+    return this.#serial(async () => {
+      switch (change.kind) {
+        case "desired_state": {
+          const existing = this.#clusters.get(change.pool);
+          if (existing) {
+            await existing.applyStored(change.state);
+            return;
+          }
+          const cluster = new ClusterState(
+            this.#storeFor(change.pool),
+            this.#deps.registry,
+            change.state,
+            change.pool,
+          );
+          this.#clusters.set(change.pool, cluster);
+          this.#deps.registry.broadcastDesiredState(cluster.applicable, change.pool);
+          break;
+        }
+        case "pool_deleted":
+          if (change.pool === DEFAULT_MODEL_POOL) return;
+          this.#clusters.delete(change.pool);
+          break;
+        case "fleet_settings":
+          this.#settings = change.settings;
+          for (const agent of this.#deps.registry.all()) this.#replace(agent);
+          break;
+      }
+      this.#deps.registry.changed();
+    });
   }
 
   /** Each pool with its state, policy, aliases, agents' slot totals and buffer. */

@@ -69,6 +69,31 @@ describe("several balancers over one PostgreSQL state database", () => {
     console.info(`desired state reached the other balancer after ${Date.now() - startedAt} ms`);
     expect(await (await fetch(`${b.managementUrl}/health`)).text()).toBe("OK");
 
+    // Pools and fleet settings travel the same way.
+    const created = await fetch(`${a.managementUrl}/api/v1/pools/chat/desired_state`, {
+      method: "PUT",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(withTopK(5)),
+    });
+    expect(created.status).toBeLessThan(300);
+    await waitUntil(
+      async () => (await fetch(`${b.managementUrl}/api/v1/pools/chat/desired_state`)).ok,
+      30_000,
+    );
+    const settings = await (await fetch(`${a.managementUrl}/api/v1/fleet_settings`)).json();
+    const stored = await fetch(`${a.managementUrl}/api/v1/fleet_settings`, {
+      method: "PUT",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ ...settings, aliases: { "my-model": "chat" } }),
+    });
+    expect(stored.status).toBeLessThan(300);
+    await waitUntil(async () => {
+      const seen = (await (await fetch(`${b.managementUrl}/api/v1/fleet_settings`)).json()) as {
+        aliases: Record<string, string>;
+      };
+      return seen.aliases["my-model"] === "chat";
+    }, 30_000);
+
     await server.stop();
     await waitUntil(
       async () =>

@@ -3,6 +3,7 @@ import {
   type AgentToBalancerMessage,
   type BalancerToAgentMessage,
   balancerToAgentMessageSchema,
+  FRAME_BATCHING_HEADER,
   formatZodError,
   PADDLER_PROTOCOL_VERSION,
   parseJsonWithLimits,
@@ -10,6 +11,7 @@ import {
 } from "@paddler/protocol";
 import WebSocket from "ws";
 import type { AgentStatus } from "./agent-status.js";
+import { FrameOutbox } from "./frame-outbox.js";
 
 export interface BalancerConnectionOptions {
   url: string;
@@ -42,6 +44,7 @@ function requestIdOf(json: unknown): string | null {
 export class BalancerConnection {
   readonly #options: BalancerConnectionOptions;
   #socket: WebSocket | null = null;
+  #outbox: FrameOutbox | null = null;
   #registered = false;
   #closed = false;
   #refusedLogged = false;
@@ -63,7 +66,7 @@ export class BalancerConnection {
   }
 
   send(message: AgentToBalancerMessage): void {
-    if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(message));
+    if (this.#socket?.readyState === WebSocket.OPEN) this.#outbox?.send(JSON.stringify(message));
   }
 
   #sendStatus(): void {
@@ -81,9 +84,17 @@ export class BalancerConnection {
     const { joinSecret } = this.#options;
     const socket = new WebSocket(this.#options.url, {
       maxPayload: 50 * 1024 * 1024,
-      headers: joinSecret ? { "X-Paddler-Join-Secret": joinSecret } : {},
+      headers: {
+        ...(joinSecret ? { "X-Paddler-Join-Secret": joinSecret } : {}),
+        [FRAME_BATCHING_HEADER]: "1",
+      },
     });
     this.#socket = socket;
+    const outbox = new FrameOutbox(socket);
+    this.#outbox = outbox;
+    socket.on("upgrade", (response) => {
+      if (response.headers[FRAME_BATCHING_HEADER] === "1") outbox.enableBatching();
+    });
     socket.on("unexpected-response", (_request, response) => {
       if (response.statusCode === 401 && !this.#refusedLogged) {
         this.#refusedLogged = true;
@@ -210,6 +221,7 @@ export class BalancerConnection {
     if (!socket) return;
     if (socket.readyState === WebSocket.OPEN && this.#registered)
       this.send({ Notification: "DeregisterAgent" });
+    this.#outbox?.flush();
     await new Promise<void>((resolve) => {
       if (socket.readyState === WebSocket.CLOSED) return resolve();
       socket.once("close", () => resolve());

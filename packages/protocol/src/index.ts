@@ -121,6 +121,7 @@ export {
   forwardHttpRequestSchema,
   isTerminalForwardedHttpEvent,
 } from "./forward-http.js";
+export { FRAME_BATCHING_HEADER } from "./frame-batching.js";
 export { exceedsGbnfLimits, gbnfLimits } from "./gbnf-limits.js";
 export {
   type EmbeddingInputDocument,

@@ -4,11 +4,13 @@ import {
   type AgentDesiredState,
   type BalancerToAgentMessage,
   DEFAULT_MODEL_POOL,
+  FRAME_BATCHING_HEADER,
   type ModelPoolName,
   modelPoolNameSchema,
   PADDLER_PROTOCOL_VERSION,
 } from "@paddler/protocol";
 import { Hono } from "hono";
+import type { WSEvents } from "hono/ws";
 import { UnauthorizedError } from "../errors.js";
 import { startHeartbeat } from "../http/heartbeat.js";
 import type { SecretMatcher } from "../security/secret-matcher.js";
@@ -74,16 +76,19 @@ export function agentSocketRoute({ registry, placement, logger, joinSecret = nul
           409,
         );
       }
-      return next();
+      await next();
+      // Frame batching offered: accepted (the 101 carries this response's headers).
+      if (c.req.header(FRAME_BATCHING_HEADER) === "1") c.res.headers.set(FRAME_BATCHING_HEADER, "1");
     },
     upgradeWebSocket((c) => {
       const agentId = c.req.param("agentId") ?? "";
       // `?pool=` is how an agent started with `--pool` asks for its pool; Paddler's agents send none.
       const requestedPool = c.req.query("pool") ?? DEFAULT_MODEL_POOL;
       const log = logger.child({ agentId });
+      const batching = c.req.header(FRAME_BATCHING_HEADER) === "1";
       let controller: AgentController | null = null;
       let stopHeartbeat = () => {};
-      return {
+      const events: WSEvents = {
         onOpen(_event, ws) {
           const version: BalancerToAgentMessage = {
             Notification: { Version: { version: PADDLER_PROTOCOL_VERSION } },
@@ -92,7 +97,13 @@ export function agentSocketRoute({ registry, placement, logger, joinSecret = nul
           stopHeartbeat = startHeartbeat(ws.raw);
         },
         onMessage(event, ws) {
-          const parsed = parseAgentFrame(String(event.data));
+          const data = String(event.data);
+          // A batch: one message per line (JSON holds no raw newline), each handled as a frame.
+          if (batching && data.includes("\n")) {
+            for (const line of data.split("\n")) events.onMessage?.({ data: line } as MessageEvent, ws);
+            return;
+          }
+          const parsed = parseAgentFrame(data);
           if (!parsed.ok) {
             log.warn("agent sent an invalid frame; closing", { reason: parsed.reason });
             ws.close(parsed.closeCode, parsed.reason.slice(0, 120));
@@ -157,6 +168,7 @@ export function agentSocketRoute({ registry, placement, logger, joinSecret = nul
           log.warn("agent socket error", { error });
         },
       };
+      return events;
     }),
   );
 }

@@ -5,8 +5,13 @@ export function ndjsonResponse(lines: AsyncIterable<unknown>, onCancel: () => vo
   async function* chunks() {
     for await (const line of lines) yield `${JSON.stringify(line)}\n`;
   }
+  return ndjsonTextResponse(chunks(), onCancel);
+}
+
+/** The same, for lines already serialised (each ending in `\n`). */
+export function ndjsonTextResponse(chunks: AsyncIterable<string>, onCancel: () => void): Response {
   return textStreamResponse({
-    chunks: chunks(),
+    chunks,
     onCancel,
     headers: { "Content-Type": "application/json", "X-Content-Type-Options": "nosniff" },
   });

@@ -1,8 +1,13 @@
+import { ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
+// A plain (undici) Response made before serve() swaps the global class, which is the one shape
+// @hono/node-server checks for "already sent".
+import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import type { Hono } from "hono";
 import { WebSocketServer } from "ws";
 import { AddressInUseError } from "./address-in-use-error.js";
+import { takeDirectSource, writeDirect } from "./direct-stream.js";
 
 export interface ServedApp {
   /** `host:port` as bound (port 0 resolves to the real port). */
@@ -72,6 +77,13 @@ export async function serveApp({ app, host, port, flag, ...overrides }: ServeApp
       } catch {
         // Immutable headers (a fetched response): the final close ends that connection.
       }
+    }
+    // Streamed inference bodies skip the Web stream: chunks go straight to Node's response.
+    const outgoing = (rest[0] as { outgoing?: unknown } | undefined)?.outgoing;
+    const direct = outgoing instanceof ServerResponse ? takeDirectSource(response) : undefined;
+    if (direct && outgoing instanceof ServerResponse) {
+      writeDirect(response, direct, outgoing);
+      return RESPONSE_ALREADY_SENT;
     }
     return response;
   };

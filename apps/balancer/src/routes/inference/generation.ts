@@ -9,10 +9,11 @@ import { nanoid } from "nanoid";
 import type { DispatchEvent, Dispatcher } from "../../dispatch/dispatcher.js";
 import { checkRequestLimits, type RequestLimits } from "../../dispatch/request-limits.js";
 import { InvalidRequestError, TokenGenerationDisabledError } from "../../errors.js";
-import { ndjsonResponse } from "../../http/ndjson-response.js";
+import { ndjsonTextResponse } from "../../http/ndjson-response.js";
 import { parseJsonBody } from "../../http/parse-json-body.js";
 import type { Fleet } from "../../pools/fleet.js";
 import { nativePool, SESSION_HEADER, sessionKeyFrom } from "../../pools/native-pool.js";
+import { clientMessageSerializer } from "./client-message-serializer.js";
 
 export interface GenerationRoutesDeps {
   fleet: Fleet;
@@ -39,15 +40,16 @@ export function streamDispatch(options: {
   const requestId = options.requestId ?? nanoid();
   const abort = new AbortController();
   options.signal.addEventListener("abort", () => abort.abort(), { once: true });
+  const serialize = clientMessageSerializer(requestId);
   async function* lines() {
     for await (const event of dispatcher.dispatch(request, abort.signal, {
       requestId,
       pool: options.pool,
       sessionKey: options.sessionKey,
     }))
-      yield toClientMessage(event, requestId);
+      yield `${serialize(event)}\n`;
   }
-  return ndjsonResponse(lines(), () => abort.abort());
+  return ndjsonTextResponse(lines(), () => abort.abort());
 }
 
 /** A request over the limits is a 400 before anything is dispatched. */

@@ -10,10 +10,11 @@ import {
 import { Hono } from "hono";
 import type { Dispatcher } from "../../dispatch/dispatcher.js";
 import { TokenGenerationDisabledError } from "../../errors.js";
+import { corkForThisTurn } from "../../http/cork-for-this-turn.js";
 import { startHeartbeat } from "../../http/heartbeat.js";
 import type { Fleet } from "../../pools/fleet.js";
 import { nativePool, SESSION_HEADER, sessionKeyFrom } from "../../pools/native-pool.js";
-import { toClientMessage } from "./generation.js";
+import { clientMessageSerializer } from "./client-message-serializer.js";
 
 export interface InferenceSocketRoutesDeps {
   fleet: Fleet;
@@ -116,6 +117,7 @@ export function inferenceSocketRoutes({ fleet, dispatcher, logger }: InferenceSo
           }
           const abort = new AbortController();
           inFlight.set(id, abort);
+          const serialize = clientMessageSerializer(id);
           void (async () => {
             try {
               for await (const dispatchEvent of dispatcher.dispatch(request, abort.signal, {
@@ -123,7 +125,10 @@ export function inferenceSocketRoutes({ fleet, dispatcher, logger }: InferenceSo
                 pool,
                 sessionKey,
               })) {
-                send(toClientMessage(dispatchEvent, id));
+                if (ws.readyState === 1) {
+                  corkForThisTurn(ws.raw);
+                  ws.send(serialize(dispatchEvent));
+                }
               }
             } catch (error) {
               logger.error("inference socket request failed", { error, requestId: id });

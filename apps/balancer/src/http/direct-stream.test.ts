@@ -1,0 +1,101 @@
+import { ServerResponse } from "node:http";
+import { Hono } from "hono";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { type ServedApp, serveApp } from "./serve-app.js";
+import { textStreamResponse } from "./text-stream-response.js";
+
+let served: ServedApp | null = null;
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await served?.close();
+  served = null;
+});
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+describe("streamed bodies served straight to Node's response", () => {
+  it("keeps the body and headers, and sends chunks of one event-loop turn in one write", async () => {
+    let cancelled = false;
+    const app = new Hono().get("/stream", () => {
+      async function* chunks() {
+        yield "a\n";
+        yield "b\n";
+        yield "c\n";
+        await tick();
+        yield "d\n";
+      }
+      return textStreamResponse({
+        chunks: chunks(),
+        onCancel: () => {
+          cancelled = true;
+        },
+        headers: { "Content-Type": "application/json" },
+      });
+    });
+    served = await serveApp({ app, host: "127.0.0.1", port: 0 });
+    const writes: string[] = [];
+    const write = ServerResponse.prototype.write;
+    vi.spyOn(ServerResponse.prototype, "write").mockImplementation(function (
+      this: ServerResponse,
+      ...args: Parameters<ServerResponse["write"]>
+    ) {
+      writes.push(String(args[0]));
+      return write.apply(this, args);
+    });
+    const response = await fetch(`http://${served.address}/stream`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/json");
+    expect(response.headers.get("cache-control")).toBe("no-cache");
+    expect(await response.text()).toBe("a\nb\nc\nd\n");
+    expect(writes).toContain("a\nb\nc\n");
+    expect(writes).not.toContain("a\n");
+    expect(cancelled).toBe(false);
+  });
+
+  it("cancels the source when the client goes away mid-stream", async () => {
+    let cancelled = false;
+    let finished = false;
+    const app = new Hono().get("/stream", () => {
+      async function* chunks() {
+        try {
+          for (let index = 0; ; index++) {
+            yield `${index}\n`;
+            await tick();
+          }
+        } finally {
+          finished = true;
+        }
+      }
+      return textStreamResponse({
+        chunks: chunks(),
+        onCancel: () => {
+          cancelled = true;
+        },
+        headers: { "Content-Type": "application/json" },
+      });
+    });
+    served = await serveApp({ app, host: "127.0.0.1", port: 0 });
+    const controller = new AbortController();
+    const response = await fetch(`http://${served.address}/stream`, { signal: controller.signal });
+    const reader = response.body?.getReader();
+    await reader?.read();
+    controller.abort();
+    const deadline = Date.now() + 10_000;
+    while (!(cancelled && finished) && Date.now() < deadline) await tick();
+    expect(cancelled).toBe(true);
+    expect(finished).toBe(true);
+  });
+
+  it("falls back to the Web stream where no Node response is at hand", async () => {
+    const app = new Hono().get("/stream", () => {
+      async function* chunks() {
+        yield "x\n";
+        yield "y\n";
+      }
+      return textStreamResponse({ chunks: chunks(), onCancel: () => {}, headers: {} });
+    });
+    const response = await app.request("/stream");
+    expect(await response.text()).toBe("x\ny\n");
+  });
+});

@@ -79,6 +79,7 @@ export function agentSocketRoute({ registry, placement, logger, joinSecret = nul
       await next();
       // Frame batching offered: accepted (the 101 carries this response's headers).
       if (c.req.header(FRAME_BATCHING_HEADER) === "1") c.res.headers.set(FRAME_BATCHING_HEADER, "1");
+      return undefined;
     },
     upgradeWebSocket((c) => {
       const agentId = c.req.param("agentId") ?? "";

@@ -20,7 +20,7 @@ describe("chatCompletionStream token chunks", () => {
         fc.boolean(),
         fc.array(text, { minLength: 1, maxLength: 5 }),
         async (id, model, created, includeUsage, texts) => {
-          const messages = [];
+          const messages: string[] = [];
           for await (const message of chatCompletionStream(events(texts), {
             id,
             model,

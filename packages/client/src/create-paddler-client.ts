@@ -22,6 +22,11 @@ export interface PaddlerClientOptions {
   inferenceSocketPoolSize?: number | undefined;
   /** Reconnect backoff for SSE streams and inference sockets. */
   reconnect?: BackoffOptions | undefined;
+  /**
+   * The model pool inference runs in (`X-Paddler-Pool` over HTTP, `?pool=` on the socket); the
+   * balancer's default pool when absent. Management calls name their pool themselves.
+   */
+  pool?: string | undefined;
 }
 
 export interface PaddlerClient {
@@ -41,17 +46,23 @@ export function createPaddlerClient({
   apiKey,
   inferenceSocketPoolSize = 1,
   reconnect,
+  pool,
 }: PaddlerClientOptions = {}): PaddlerClient {
   const transport = createTransport({ fetch, headers, apiKey });
+  const inferenceTransport =
+    pool === undefined
+      ? transport
+      : createTransport({ fetch, headers: { ...headers, "X-Paddler-Pool": pool }, apiKey });
   const socket = createInferenceSocket({
     inferenceUrl,
     apiKey,
+    pool,
     WebSocket,
     poolSize: inferenceSocketPoolSize,
     reconnect,
   });
   return {
-    inference: { ...createHttpInference(inferenceUrl, transport), socket },
+    inference: { ...createHttpInference(inferenceUrl, inferenceTransport), socket },
     management: createManagementClient(managementUrl, transport, reconnect),
     close: () => socket.close(),
   };

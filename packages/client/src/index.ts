@@ -12,11 +12,17 @@ export type {
   Embedding,
   EmbeddingResult,
   ErrorEnvelope,
+  FleetSettings,
   GeneratedTokenResult,
   GenerateEmbeddingBatchParams,
   InferenceClientMessage,
   ModelMetadata,
+  ModelPoolName,
+  ModelPoolSummary,
+  ModelPoolsResponse,
+  PoolPolicy,
   ResponseEnvelope,
+  RoutingRule,
   TokenGenerationModeNotification,
 } from "@paddler/protocol";
 export type { BackoffOptions } from "./backoff.js";
@@ -34,5 +40,6 @@ export type { HttpInference } from "./inference/http-inference.js";
 export type { InferenceSocket, InferenceSocketRequestOptions } from "./inference/socket/inference-socket.js";
 export type { WebSocketConstructor, WebSocketLike } from "./inference/socket/web-socket-like.js";
 export type { ManagementClient } from "./management/management-client.js";
+export type { PoolsClient } from "./management/pools-client.js";
 export type { InferenceStream } from "./streams/inference-stream.js";
 export type { SseSubscriptionOptions } from "./streams/sse-subscription.js";

@@ -39,7 +39,12 @@ export interface TestCluster {
   managementUrl: string;
   managementAddress: { host: string; port: number };
   logger: Logger;
-  addAgent(options?: { slots?: number; name?: string; agentId?: string }): Promise<RunningAgent>;
+  addAgent(options?: {
+    slots?: number;
+    name?: string;
+    agentId?: string;
+    pool?: string;
+  }): Promise<RunningAgent>;
   putDesiredState(state: BalancerDesiredState): Promise<void>;
   agentsSnapshot(): Promise<AgentsResponse>;
   waitForSlots(total: number, timeoutMs?: number): Promise<AgentsResponse>;
@@ -88,13 +93,14 @@ export async function startTestCluster(
     managementUrl,
     managementAddress,
     logger,
-    async addAgent({ slots = 2, name, agentId } = {}) {
+    async addAgent({ slots = 2, name, agentId, pool } = {}) {
       const agent = await startAgent({
         config: {
           managementAddr: managementAddress,
           name: name ?? `agent-${cluster.agents.length + 1}`,
           slots,
           threads: 1,
+          ...(pool === undefined ? {} : { pool }),
         },
         logger: logger.child({ service: "agent" }),
         cacheDir,

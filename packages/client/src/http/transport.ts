@@ -11,7 +11,7 @@ export interface TransportOptions {
 }
 
 export interface SendOptions extends RequestOptions {
-  method?: "GET" | "POST" | "PUT";
+  method?: "GET" | "POST" | "PUT" | "DELETE";
   json?: unknown;
   accept?: string;
 }

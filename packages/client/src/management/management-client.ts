@@ -20,6 +20,7 @@ import type { RequestOptions } from "../http/request-options.js";
 import { readText, type Transport } from "../http/transport.js";
 import { type SseSubscriptionOptions, subscribeSse } from "../streams/sse-subscription.js";
 import { parseJsonText, parseRequest, parseResponse } from "../validate.js";
+import { createPoolsClient, type PoolsClient } from "./pools-client.js";
 
 /** The management service: cluster state, desired state, live streams and metrics. */
 export interface ManagementClient {
@@ -42,6 +43,8 @@ export interface ManagementClient {
   chatTemplateOverride(agentId: string, options?: RequestOptions): Promise<ChatTemplate | null>;
   /** `GET /metrics`: Prometheus text exposition. */
   metrics(options?: RequestOptions): Promise<string>;
+  /** Model pools, their desired states and policies, and the fleet's model-name routing. */
+  pools: PoolsClient;
 }
 
 export function createManagementClient(
@@ -78,7 +81,7 @@ export function createManagementClient(
     path: string,
     schema: Schema,
     options: SseSubscriptionOptions = {},
-  ) {
+  ): AsyncIterable<z.infer<Schema>> {
     return {
       [Symbol.asyncIterator]: () => subscribeSse(transport, urlFor(path), schema, { reconnect, ...options }),
     };
@@ -109,5 +112,6 @@ export function createManagementClient(
     chatTemplateOverride: (agentId, options) =>
       getJson(agentPath(agentId, "chat_template_override"), chatTemplateSchema.nullable(), options),
     metrics: (options) => getText("/metrics", options),
+    pools: createPoolsClient({ transport, urlFor, getJson, stream }),
   };
 }

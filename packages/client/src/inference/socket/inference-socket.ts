@@ -56,6 +56,8 @@ export interface InferenceSocket {
 export interface InferenceSocketOptions {
   inferenceUrl: string | undefined;
   apiKey: string | undefined;
+  /** The model pool every request on these sockets runs in; the default pool when absent. */
+  pool?: string | undefined;
   WebSocket: WebSocketConstructor | undefined;
   poolSize: number;
   reconnect: BackoffOptions | undefined;
@@ -64,6 +66,7 @@ export interface InferenceSocketOptions {
 export function createInferenceSocket({
   inferenceUrl,
   apiKey,
+  pool: modelPool,
   WebSocket,
   poolSize,
   reconnect,
@@ -94,7 +97,7 @@ export function createInferenceSocket({
           "No global WebSocket; pass one to createPaddlerClient({ WebSocket }) (in Node 20: the `ws` package)",
       });
     }
-    const url = inferenceSocketUrl(inferenceUrl, apiKey);
+    const url = inferenceSocketUrl(inferenceUrl, apiKey, modelPool);
     const connections = Array.from({ length: Math.max(1, poolSize) }, (_, index) =>
       createInferenceSocketConnection({
         url,

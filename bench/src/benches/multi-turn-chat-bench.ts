@@ -120,6 +120,12 @@ function userTurn(user: number, turn: number): string {
   return `Child ${user}, turn ${turn}: please tell me what happened next with ${topic}, and what Lily said to Max when they saw it. ${"Tell me more about the colors and sounds. ".repeat(2)}`;
 }
 
+interface ChatUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  prompt_tokens_details?: { cached_tokens?: number };
+}
+
 interface TurnResult {
   ok: boolean;
   ttftMs: number;
@@ -161,15 +167,14 @@ async function chatTurn(options: {
   if (!response.ok || !response.body) return failed;
   let ttftMs = Number.NaN;
   let content = "";
-  let usage: {
-    prompt_tokens: number;
-    completion_tokens: number;
-    prompt_tokens_details?: { cached_tokens?: number };
-  } | null = null;
+  const seen: { usage: ChatUsage | null } = { usage: null };
   const decoder = new TextDecoder();
+  const reader = response.body.getReader();
   let buffered = "";
-  for await (const chunk of response.body) {
-    buffered += decoder.decode(chunk as Uint8Array, { stream: true });
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buffered += decoder.decode(value, { stream: true });
     let end = buffered.indexOf("\n\n");
     while (end >= 0) {
       const event = buffered.slice(0, end);
@@ -177,18 +182,16 @@ async function chatTurn(options: {
       end = buffered.indexOf("\n\n");
       const data = event.startsWith("data: ") ? event.slice(6) : "";
       if (data === "" || data === "[DONE]") continue;
-      const parsed = JSON.parse(data) as {
-        choices?: { delta?: { content?: string } }[];
-        usage?: typeof usage;
-      };
+      const parsed = JSON.parse(data) as { choices?: { delta?: { content?: string } }[]; usage?: ChatUsage };
       const delta = parsed.choices?.[0]?.delta?.content;
       if (delta) {
         if (Number.isNaN(ttftMs)) ttftMs = performance.now() - started;
         content += delta;
       }
-      if (parsed.usage) usage = parsed.usage;
+      if (parsed.usage) seen.usage = parsed.usage;
     }
   }
+  const { usage } = seen;
   if (!usage) return failed;
   return {
     ok: true,

@@ -16,6 +16,7 @@ import { startStatsdReporter } from "./metrics/statsd-reporter.js";
 import { createOpenAIApp } from "./openai/openai-app.js";
 import { Fleet } from "./pools/fleet.js";
 import { poolPickers } from "./pools/pool-pickers.js";
+import { isLoopbackHost } from "./security/is-loopback-host.js";
 import { createSecretMatcher } from "./security/secret-matcher.js";
 import { createWebAdminPanelApp } from "./web-admin-panel/web-admin-panel-app.js";
 
@@ -209,6 +210,13 @@ export async function startBalancer({
     managementAuthentication: config.managementToken !== null,
     agentJoinSecret: config.agentJoinSecret !== null,
   });
+  if (config.agentJoinSecret === null && !isLoopbackHost(config.managementAddr.host)) {
+    // An agent is trusted with prompts and answers: say it loudly, once, where operators look.
+    logger.warn(
+      "ANYONE WHO CAN REACH THE MANAGEMENT ADDRESS CAN JOIN AS AN AGENT: it listens beyond this machine and no --agent-join-secret is set",
+      { managementAddr: formatAddr(config.managementAddr) },
+    );
+  }
   let closing: Promise<void> | null = null;
   return {
     addresses,

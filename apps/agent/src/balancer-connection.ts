@@ -29,6 +29,14 @@ export interface BalancerConnectionOptions {
   statusIntervalMs?: number;
 }
 
+/** The id at the head of a request frame (where the balancer writes it), read without parsing the rest. */
+function leadingRequestIdOf(text: string): string | null {
+  const match = /^\{"Request":\{"id":("(?:[^"\\]|\\.){1,256}")/.exec(text);
+  if (!match?.[1]) return null;
+  const id = requestIdSchema.safeParse(JSON.parse(match[1]));
+  return id.success ? id.data : null;
+}
+
 function requestIdOf(json: unknown): string | null {
   if (typeof json !== "object" || json === null || !("Request" in json)) return null;
   const request = json.Request;
@@ -145,9 +153,15 @@ export class BalancerConnection {
     });
     socket.on("message", (data) => {
       // The agent checks every frame itself: an older or rogue balancer may not have checked.
-      const read = parseJsonWithLimits(String(data));
+      const text = String(data);
+      const read = parseJsonWithLimits(text);
       if (!read.ok) {
         logger.warn("balancer sent a frame that cannot be read; ignoring it", { reason: read.reason });
+        const id = leadingRequestIdOf(text);
+        if (id !== null)
+          this.send({
+            Error: { request_id: id, error: { code: 400, description: `Invalid request: ${read.reason}` } },
+          });
         return;
       }
       const json = read.value;

@@ -1,4 +1,4 @@
-import type { SlotAggregatedStatusSnapshot } from "@paddler/protocol";
+import type { AgentDrainStatus, AgentSlotsReport, SlotAggregatedStatusSnapshot } from "@paddler/protocol";
 
 type StatusFields = Omit<SlotAggregatedStatusSnapshot, "version">;
 
@@ -9,6 +9,8 @@ type StatusFields = Omit<SlotAggregatedStatusSnapshot, "version">;
 export class AgentStatus {
   #fields: StatusFields;
   #version = 0;
+  #runningRequestIds: readonly string[] = [];
+  #drain: AgentDrainStatus | null = null;
   readonly #listeners = new Set<() => void>();
 
   constructor(desiredSlotsTotal: number) {
@@ -43,15 +45,29 @@ export class AgentStatus {
     for (const listener of this.#listeners) listener();
   }
 
+  /** What the agent runs and whether it drains: our `agent_slots` extension of UpdateAgentStatus. */
+  slotsReport(): AgentSlotsReport {
+    return { running_request_ids: [...this.#runningRequestIds], drain: this.#drain };
+  }
+
   /**
-   * Records how many requests run without an immediate report: the balancer keeps its own count
-   * and ignores this one (as Paddler does), so it rides on the next periodic update instead of
-   * costing a frame for every request that starts or ends.
+   * Records which requests run without an immediate report: the balancer's leases reconcile
+   * against this list with a grace of a few reports, so it rides on the next periodic update
+   * instead of costing a frame for every request that starts or ends.
    */
-  setSlotsProcessing(slotsProcessing: number): void {
-    if (this.#fields.slots_processing === slotsProcessing) return;
-    this.#fields = { ...this.#fields, slots_processing: slotsProcessing };
+  setRunningRequests(requestIds: readonly string[]): void {
+    this.#runningRequestIds = requestIds;
+    if (this.#fields.slots_processing === requestIds.length) return;
+    this.#fields = { ...this.#fields, slots_processing: requestIds.length };
     this.#version++;
+  }
+
+  /** A drain starts, progresses or ends: reported at once, so the balancer sees it. */
+  setDrain(drain: AgentDrainStatus | null): void {
+    if (JSON.stringify(drain) === JSON.stringify(this.#drain)) return;
+    this.#drain = drain;
+    this.#version++;
+    for (const listener of this.#listeners) listener();
   }
 
   subscribe(listener: () => void): () => void {

@@ -81,7 +81,10 @@ export class BalancerConnection {
     if (!this.#registered) return;
     this.send({
       Notification: {
-        UpdateAgentStatus: { slot_aggregated_status_snapshot: this.#options.status.snapshot() },
+        UpdateAgentStatus: {
+          slot_aggregated_status_snapshot: this.#options.status.snapshot(),
+          agent_slots: this.#options.status.slotsReport(),
+        },
       },
     });
   }
@@ -150,6 +153,8 @@ export class BalancerConnection {
           },
         },
       });
+      // RegisterAgent has no room for the extension; the running requests follow at once.
+      this.#sendStatus();
     });
     socket.on("message", (data) => {
       // The agent checks every frame itself: an older or rogue balancer may not have checked.

@@ -6,6 +6,17 @@ import type { InferenceEngine, InferenceEngineFactory } from "./engine/inference
 import { ModelSourceError } from "./model-sources/model-source-error.js";
 import { isRuntimeOnlyChange } from "./runtime-only-change.js";
 
+/** What the reconciler drains before a reload: the requests running on the engine. */
+export interface DrainableRequests {
+  readonly running: number;
+  runningIds(): string[];
+  /** Ends every running request with `reason` as its in-band error. */
+  cancelAll(reason: string): void;
+}
+
+/** How long a reload waits for running requests by default before it cancels them. */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
+
 export type ResolveModel = (model: AgentDesiredState["model"], signal: AbortSignal) => Promise<string | null>;
 
 export interface ReconcilerOptions {
@@ -15,6 +26,15 @@ export interface ReconcilerOptions {
   slots: number;
   threads: number;
   logger: Logger;
+  /** The running requests, drained before every reload. */
+  requests: DrainableRequests;
+  /** A reload waits at most this long for running requests, then cancels them. */
+  drainTimeoutMs?: number;
+  /** After the cancel, how long the engine gets to free its sequences before it is disposed anyway. */
+  cancelGraceMs?: number;
+  /** A model that takes longer than this to free is left behind (logged) so the reload goes on. */
+  disposeTimeoutMs?: number;
+  now?: () => number;
   /** Paddler retries a failed application every second. */
   retryDelayMs?: number;
   /** After this many failed attempts the state is reported as Stuck. */
@@ -25,6 +45,10 @@ export interface ReconcilerOptions {
  * Brings the agent to the desired state: resolve (download) the model, drain the slots (the agent
  * reports no free slots, so new requests wait at the balancer), unload, load, report slots again.
  * One application runs at a time; a newer desired state supersedes a pending one.
+ *
+ * Every step is bounded, so a reload always finishes: the drain waits at most `drainTimeoutMs`,
+ * then cancels what still runs (each request gets an in-band error) and waits `cancelGraceMs` for
+ * the engine to free its sequences; disposing the old model waits at most `disposeTimeoutMs`.
  */
 export class Reconciler {
   readonly #options: Required<ReconcilerOptions>;
@@ -40,7 +64,15 @@ export class Reconciler {
   readonly #abort = new AbortController();
 
   constructor(options: ReconcilerOptions) {
-    this.#options = { retryDelayMs: 1000, attemptsBeforeStuck: 10, ...options };
+    this.#options = {
+      retryDelayMs: 1000,
+      attemptsBeforeStuck: 10,
+      drainTimeoutMs: DEFAULT_DRAIN_TIMEOUT_MS,
+      cancelGraceMs: 5000,
+      disposeTimeoutMs: 10_000,
+      now: Date.now,
+      ...options,
+    };
   }
 
   /**
@@ -86,7 +118,11 @@ export class Reconciler {
       const target = this.#target;
       if (!target || JSON.stringify(target) === this.#applied || this.#abort.signal.aborted) return;
       try {
-        if (!this.#applyWithoutReload(target)) await this.#apply(target);
+        if (!this.#applyWithoutReload(target)) {
+          // Whatever was applied before, this state is not: never report Applied while on the way.
+          if (this.#attempts === 0) this.#options.status.update({ state_application_status: "Fresh" });
+          await this.#apply(target);
+        }
         this.#applied = JSON.stringify(target);
         this.#appliedState = target;
         this.#lastProblem = null;
@@ -183,17 +219,55 @@ export class Reconciler {
     logger.info("model loaded", { modelPath, slots: engine.slotsTotal });
   }
 
-  /** Stops taking requests, waits for running ones to finish, then frees the model. */
+  /**
+   * Stops taking requests, waits for running ones to finish (at most the drain timeout, then
+   * cancels them), then frees the model. Reports the drain while it lasts.
+   */
   async #unload(): Promise<void> {
     const engine = this.#engine;
     if (!engine) return;
     // What was applied is gone with the engine; the same state must load again.
     this.#applied = null;
-    this.#options.status.update({ slots_total: 0, warnings: [] });
+    const { status, logger, requests, now } = this.#options;
+    status.update({ slots_total: 0, warnings: [] });
     try {
-      while (engine.slotsProcessing > 0) await new Promise((resolve) => setTimeout(resolve, 20));
-      await engine[Symbol.asyncDispose]();
+      const since = now();
+      const deadline = since + this.#options.drainTimeoutMs;
+      const busy = () => Math.max(engine.slotsProcessing, requests.running);
+      const report = () =>
+        status.setDrain({ slots_busy: busy(), since_unix_ms: since, deadline_unix_ms: deadline });
+      if (busy() > 0) {
+        logger.info("draining before the reload", {
+          slotsBusy: busy(),
+          drainTimeoutMs: this.#options.drainTimeoutMs,
+        });
+        await waitFor(() => busy() === 0, { until: deadline, now, onTick: report });
+      }
+      if (busy() > 0) {
+        logger.warn("drain deadline passed; cancelling the requests that still run", {
+          requestIds: requests.runningIds(),
+        });
+        requests.cancelAll(
+          `the agent reloads its model and the drain deadline of ${this.#options.drainTimeoutMs} ms passed`,
+        );
+        await waitFor(() => busy() === 0, {
+          until: now() + this.#options.cancelGraceMs,
+          now,
+          onTick: report,
+        });
+        if (busy() > 0) {
+          logger.error("the engine did not free its sequences after the cancel; disposing it anyway", {
+            engineSlotsProcessing: engine.slotsProcessing,
+            requestIds: requests.runningIds(),
+          });
+        }
+      }
+      status.setDrain(null);
+      await withTimeout(engine[Symbol.asyncDispose](), this.#options.disposeTimeoutMs).then((finished) => {
+        if (!finished) logger.error("the old model did not free in time; loading the new one anyway");
+      });
     } finally {
+      status.setDrain(null);
       this.#engine = null;
       this.#options.status.update({ slots_total: 0, model_path: null });
     }
@@ -217,4 +291,34 @@ function issueFor(error: unknown, target: AgentDesiredState): AgentIssue | null 
 
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Polls `done` every 20 ms until it holds or `until` passes; `onTick` reports progress. */
+async function waitFor(
+  done: () => boolean,
+  options: { until: number; now: () => number; onTick: () => void },
+): Promise<void> {
+  options.onTick();
+  while (!done() && options.now() < options.until) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    options.onTick();
+  }
+}
+
+/** Whether `promise` settled within `ms`; a rejection counts as settled. */
+function withTimeout(promise: PromiseLike<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+    promise.then(
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+    );
+  });
 }

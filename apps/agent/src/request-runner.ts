@@ -12,14 +12,31 @@ export interface RequestRunnerOptions {
   engine: () => InferenceEngine | null;
   chatTemplateOverride: () => { content: string } | null;
   send: (message: AgentToBalancerMessage) => void;
-  onSlotsProcessingChanged: () => void;
+  /** Called with the ids of the running requests whenever one starts or ends. */
+  onRunningChanged: (requestIds: readonly string[]) => void;
   logger: Logger;
 }
 
-/** Runs the balancer's requests on the engine and streams each result back under the request id. */
+type EngineRequest = Exclude<AgentRequest, "GetChatTemplateOverride" | "GetModelMetadata">;
+
+interface Running {
+  readonly abort: AbortController;
+  /** Set when the agent itself ends the request (drain deadline, shutdown): the client gets this error. */
+  cancelReason: string | null;
+}
+
+/** Every cancel the agent makes itself starts so, and the balancer does not hold it against the agent. */
+export const AGENT_CANCEL_PREFIX = "Request cancelled by the agent";
+
+/**
+ * Runs the balancer's requests on the engine and streams each result back under the request id.
+ * Every request ends with exactly one terminal reply: the engine's own, a quiet Done after the
+ * balancer's StopRespondingTo, or an error when the agent cancels it (drain deadline, shutdown).
+ * The engine's stream is always read to its end or closed, which is what frees its sequence.
+ */
 export class RequestRunner {
   readonly #options: RequestRunnerOptions;
-  readonly #running = new Map<string, AbortController>();
+  readonly #running = new Map<string, Running>();
 
   constructor(options: RequestRunnerOptions) {
     this.#options = options;
@@ -29,13 +46,26 @@ export class RequestRunner {
     return this.#running.size;
   }
 
-  stop(requestId: string): void {
-    this.#running.get(requestId)?.abort();
+  runningIds(): string[] {
+    return [...this.#running.keys()];
   }
 
-  /** Aborts everything, e.g. when the socket the requests came on is gone. */
+  /** The balancer no longer wants it (StopRespondingTo): it ends quietly with Done. */
+  stop(requestId: string): void {
+    this.#running.get(requestId)?.abort.abort();
+  }
+
+  /** Aborts everything quietly, e.g. when the socket the requests came on is gone. */
   stopAll(): void {
-    for (const abort of this.#running.values()) abort.abort();
+    for (const running of this.#running.values()) running.abort.abort();
+  }
+
+  /** The agent ends what runs (drain deadline, shutdown): each request gets `reason` as its terminal error. */
+  cancelAll(reason: string): void {
+    for (const running of this.#running.values()) {
+      running.cancelReason ??= `${AGENT_CANCEL_PREFIX}: ${reason}`;
+      running.abort.abort();
+    }
   }
 
   /** Resolves when every running request has finished (graceful shutdown). */
@@ -60,65 +90,88 @@ export class RequestRunner {
     }
     const engine = this.#options.engine();
     if (!engine) {
-      if ("ForwardHttp" in request)
-        respond({ ForwardedHttp: { Failed: "No engine is running on this agent" } });
-      else if ("GenerateEmbeddingBatch" in request)
-        respond({ Embedding: { Error: "No model is loaded on this agent" } });
-      else respond({ GeneratedToken: { SamplerError: "No model is loaded on this agent" } });
+      respondWithError(respond, request, "No model is loaded on this agent");
       return;
     }
-    const abort = new AbortController();
-    this.#running.set(id, abort);
-    this.#options.onSlotsProcessingChanged();
-    void this.#stream(id, request, engine, abort).finally(() => {
+    if (this.#running.has(id)) {
+      // Two requests under one id could not be told apart, nor stopped one by one.
+      respondWithError(respond, request, `A request with id ${id} already runs on this agent`);
+      return;
+    }
+    const running: Running = { abort: new AbortController(), cancelReason: null };
+    this.#running.set(id, running);
+    this.#changed();
+    void this.#stream(id, request, engine, running, respond).finally(() => {
       this.#running.delete(id);
-      this.#options.onSlotsProcessingChanged();
+      this.#changed();
     });
+  }
+
+  #changed(): void {
+    this.#options.onRunningChanged(this.runningIds());
   }
 
   async #stream(
     id: string,
-    request: Exclude<AgentRequest, "GetChatTemplateOverride" | "GetModelMetadata">,
+    request: EngineRequest,
     engine: InferenceEngine,
-    abort: AbortController,
+    running: Running,
+    respond: (response: ResponsePayload) => void,
   ): Promise<void> {
-    const respond = (response: ResponsePayload) =>
-      this.#options.send({ Response: { generated_by: null, request_id: id, response } });
+    const { signal } = running.abort;
     try {
       if ("ForwardHttp" in request) {
         if (!canForwardHttp(engine)) {
           respond({ ForwardedHttp: { Failed: "This agent's engine does not forward HTTP requests" } });
           return;
         }
-        for await (const event of engine.forwardHttp(request.ForwardHttp, abort.signal))
+        for await (const event of engine.forwardHttp(request.ForwardHttp, signal)) {
+          if (signal.aborted) break;
           respond({ ForwardedHttp: event });
-        if (abort.signal.aborted) respond({ ForwardedHttp: { Failed: "Stopped" } });
+        }
+        if (signal.aborted) respond({ ForwardedHttp: { Failed: running.cancelReason ?? "Stopped" } });
         return;
       }
       if ("GenerateEmbeddingBatch" in request) {
-        for await (const result of engine.generateEmbeddingBatch(
-          request.GenerateEmbeddingBatch,
-          abort.signal,
-        )) {
+        for await (const result of engine.generateEmbeddingBatch(request.GenerateEmbeddingBatch, signal)) {
+          if (signal.aborted) break;
           respond({ Embedding: result });
         }
       } else {
         const results =
           "ContinueFromConversationHistory" in request
-            ? engine.continueFromConversationHistory(request.ContinueFromConversationHistory, abort.signal)
-            : engine.continueFromRawPrompt(request.ContinueFromRawPrompt, abort.signal);
-        for await (const result of results) respond({ GeneratedToken: result });
+            ? engine.continueFromConversationHistory(request.ContinueFromConversationHistory, signal)
+            : engine.continueFromRawPrompt(request.ContinueFromRawPrompt, signal);
+        for await (const result of results) {
+          // Nothing after a cancel: the one terminal reply below is the last word.
+          if (signal.aborted) break;
+          respond({ GeneratedToken: result });
+        }
       }
+      if (!signal.aborted) return;
+      if (running.cancelReason !== null) respondWithError(respond, request, running.cancelReason);
       // A stopped request ends quietly in the engine; tell the balancer so it frees the slot now.
-      if (abort.signal.aborted) {
-        if ("GenerateEmbeddingBatch" in request) respond({ Embedding: "Done" });
-        else respond({ GeneratedToken: { Done: { usage: emptyTokenUsage() } } });
-      }
+      else if ("GenerateEmbeddingBatch" in request) respond({ Embedding: "Done" });
+      else respond({ GeneratedToken: { Done: { usage: emptyTokenUsage() } } });
     } catch (error) {
       this.#options.logger.error("request failed on the engine", { error, requestId: id });
-      if ("ForwardHttp" in request) respond({ ForwardedHttp: { Failed: "The engine failed" } });
-      else if ("GenerateEmbeddingBatch" in request) respond({ Embedding: { Error: "The engine failed" } });
-      else respond({ GeneratedToken: { SamplerError: `The engine failed: ${(error as Error).message}` } });
+      respondWithError(
+        respond,
+        request,
+        "GenerateEmbeddingBatch" in request
+          ? "The engine failed"
+          : `The engine failed: ${(error as Error).message}`,
+      );
     }
   }
+}
+
+function respondWithError(
+  respond: (response: ResponsePayload) => void,
+  request: EngineRequest,
+  message: string,
+): void {
+  if ("ForwardHttp" in request) respond({ ForwardedHttp: { Failed: message } });
+  else if ("GenerateEmbeddingBatch" in request) respond({ Embedding: { Error: message } });
+  else respond({ GeneratedToken: { SamplerError: message } });
 }

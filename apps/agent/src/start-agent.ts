@@ -24,6 +24,8 @@ export interface AgentSettings {
   pool?: string;
   /** The built-in llama.cpp engine when absent. */
   engine?: EngineChoice;
+  /** A reload waits at most this long for running requests (default 30 s), then cancels them. */
+  drainTimeoutMs?: number;
 }
 
 export interface StartAgentOptions {
@@ -77,8 +79,19 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
             }),
         })
       : createLlamaEngineFactory({ gpu: false, logger: log }));
-  const reconciler = new Reconciler({
+  let connection: BalancerConnection | null = null;
+  // Reads the engine host (set below) only when a request comes.
+  const runner = new RequestRunner({
+    engine: () => engineHost.engine,
+    chatTemplateOverride: () => engineHost.desiredState?.chat_template_override ?? null,
+    send: (message) => connection?.send(message),
+    onRunningChanged: (requestIds) => status.setRunningRequests(requestIds),
+    logger: log,
+  });
+  const reconciler: Reconciler = new Reconciler({
     status,
+    requests: runner,
+    ...(config.drainTimeoutMs === undefined ? {} : { drainTimeoutMs: config.drainTimeoutMs }),
     engineFactory,
     slots: config.slots,
     threads: config.threads,
@@ -107,14 +120,6 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
     logger: log,
   });
   const engineHost = upstreamHost ?? reconciler;
-  let connection: BalancerConnection | null = null;
-  const runner = new RequestRunner({
-    engine: () => engineHost.engine,
-    chatTemplateOverride: () => engineHost.desiredState?.chat_template_override ?? null,
-    send: (message) => connection?.send(message),
-    onSlotsProcessingChanged: () => status.setSlotsProcessing(runner.running),
-    logger: log,
-  });
   const { host, port } = config.managementAddr;
   connection = new BalancerConnection({
     // Only a non-default pool is named, so Paddler's balancer sees the URL it expects.
@@ -151,7 +156,9 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
           runner.drained(),
           new Promise((resolve) => setTimeout(resolve, shutdownGraceMs).unref()),
         ]);
-        runner.stopAll();
+        // What outlived the grace period ends with an error the client can read, not silence.
+        runner.cancelAll("the agent is shutting down");
+        await Promise.race([runner.drained(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
         await connection?.close();
         await engineHost.close();
         if (ownsFactory && Symbol.asyncDispose in engineFactory) {

@@ -67,6 +67,16 @@ export class AgentsLostError extends BalancerError {
   }
 }
 
+/** The agent's own status says it does not run the request: the lease was released (drift healed). */
+export class AgentLostRequestError extends BalancerError {
+  override readonly name = "AgentLostRequestError";
+  readonly code = "agent_lost_request";
+  readonly status = 502;
+  constructor() {
+    super("The agent is not running this request any more");
+  }
+}
+
 export class ShuttingDownError extends BalancerError {
   override readonly name = "ShuttingDownError";
   readonly code = "shutting_down";

@@ -67,7 +67,11 @@ export async function startBalancer({
         },
       }),
   );
-  registry = new AgentRegistry(pool);
+  const metrics = createBalancerMetrics({ prefix: config.statsdPrefix, pool });
+  registry = new AgentRegistry(pool, {
+    logger: logger.child({ service: "agents" }),
+    onDriftHealed: (kind, count) => metrics.driftHealed(kind, count),
+  });
   const loadedFleet = await Fleet.load({ database: stateDatabase, registry, slots: pool });
   fleet = loadedFleet;
   const cluster = loadedFleet.default;
@@ -75,7 +79,6 @@ export async function startBalancer({
   stateDatabase.subscribe((change) => {
     if (change.origin === "remote") void loadedFleet.applyStored(change);
   });
-  const metrics = createBalancerMetrics({ prefix: config.statsdPrefix, pool });
   registerStateDatabaseMetrics({
     registry: metrics.registry,
     prefix: prometheusPrefix(config.statsdPrefix),

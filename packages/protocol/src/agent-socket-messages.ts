@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { agentDesiredStateSchema } from "./agent-desired-state.js";
+import { agentSlotsReportSchema } from "./agent-slots-report.js";
 import { continueFromConversationHistoryParamsSchema } from "./continue-from-conversation-history-params.js";
 import { continueFromRawPromptParamsSchema } from "./continue-from-raw-prompt-params.js";
 import {
@@ -24,7 +25,11 @@ export const agentNotificationSchema = z.union([
   ),
   taggedVariant(
     "UpdateAgentStatus",
-    z.strictObject({ slot_aggregated_status_snapshot: slotAggregatedStatusSnapshotSchema }),
+    z.strictObject({
+      slot_aggregated_status_snapshot: slotAggregatedStatusSnapshotSchema,
+      // Our extension (see agent-slots-report.ts); absent from Paddler's agents.
+      agent_slots: agentSlotsReportSchema.optional(),
+    }),
   ),
   unitVariant("DeregisterAgent"),
 ]);

@@ -38,6 +38,12 @@ export {
   modelPathIssueTags,
 } from "./agent-issue.js";
 export {
+  type AgentDrainStatus,
+  type AgentSlotsReport,
+  agentDrainStatusSchema,
+  agentSlotsReportSchema,
+} from "./agent-slots-report.js";
+export {
   type AgentNotification,
   type AgentRequest,
   type AgentToBalancerMessage,

@@ -261,6 +261,21 @@ const samples: [string, z.ZodType, unknown][] = [
       },
     },
   ],
+  [
+    "UpdateAgentStatus with our agent_slots extension",
+    agentToBalancerMessageSchema,
+    {
+      Notification: {
+        UpdateAgentStatus: {
+          slot_aggregated_status_snapshot: { ...snapshotFields, version: 3 },
+          agent_slots: {
+            running_request_ids: ["r1"],
+            drain: { slots_busy: 1, since_unix_ms: 1_700_000_000_000, deadline_unix_ms: 1_700_000_030_000 },
+          },
+        },
+      },
+    },
+  ],
   ["DeregisterAgent", agentToBalancerMessageSchema, { Notification: "DeregisterAgent" }],
   [
     "ChatTemplateOverride response",

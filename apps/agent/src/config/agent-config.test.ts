@@ -29,6 +29,7 @@ describe("parseAgentConfig", () => {
       shutdownGracePeriodMs: 30_000,
       pool: "default",
       engine: { kind: "LlamaCpp" },
+      drainTimeoutMs: 30_000,
     });
     expect(parseAgentConfig(required, {}, { availableCores: 1 }).threads).toBe(1);
     expect(parseAgentConfig(required, {}, { availableCores: 3 }).threads).toBe(1);
@@ -52,6 +53,7 @@ describe("parseAgentConfig", () => {
           "--shutdown-grace-period=500",
           "--pool",
           "embed",
+          "--drain-timeout=2500",
         ],
         { PADDLER_LOG_LEVEL: "debug" },
         { availableCores: 8 },
@@ -67,6 +69,7 @@ describe("parseAgentConfig", () => {
       shutdownGracePeriodMs: 500,
       pool: "embed",
       engine: { kind: "LlamaCpp" },
+      drainTimeoutMs: 2500,
     });
     expect(parseAgentConfig(required, { PADDLER_LOG_LEVEL: "debug" }).logLevel).toBe("debug");
     expect(parseAgentConfig(required, { PADDLER_POOL: "chat" }).pool).toBe("chat");

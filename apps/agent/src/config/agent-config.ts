@@ -43,6 +43,8 @@ export interface AgentConfig {
   pool: string;
   /** The built-in llama.cpp engine unless a flag names another. */
   engine: EngineChoice;
+  /** A reload waits at most this long for running requests, then cancels them and reloads. */
+  drainTimeoutMs: number;
 }
 
 /** Paddler's `paddler agent` flags, plus `--threads`; parsing, defaults and `--help` all come from here. */
@@ -123,6 +125,13 @@ export const agentFlags: readonly FlagDefinition[] = [
     valueName: "path",
     description: "File holding the API key for --openai-upstream",
   },
+  {
+    name: "drain-timeout",
+    valueName: "ms",
+    default: "30000",
+    description:
+      "A reload waits at most this long for running requests, then cancels them (each gets an error) and reloads",
+  },
   logLevelFlag,
   logFormatFlag,
   helpFlag,
@@ -157,6 +166,7 @@ function agentFlagsSchema(defaultThreads: number) {
       "openai-upstream": z.url({ protocol: /^https?$/, error: "an http(s) URL" }).optional(),
       "openai-api-key": z.string().min(1, { error: "a non-empty key" }).optional(),
       "openai-api-key-file": z.string().min(1, { error: "a path" }).optional(),
+      "drain-timeout": integerFlagSchema({ min: 0 }),
     })
     .transform((flags): AgentConfig => {
       const engine = engineChoiceFromFlags(flags);
@@ -174,6 +184,7 @@ function agentFlagsSchema(defaultThreads: number) {
         agentJoinSecret: flags["agent-join-secret"] ?? null,
         shutdownGracePeriodMs: flags["shutdown-grace-period"],
         pool: flags.pool,
+        drainTimeoutMs: flags["drain-timeout"],
         engine,
       };
     });

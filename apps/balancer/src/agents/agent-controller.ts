@@ -1,6 +1,8 @@
 import {
   type AgentControllerSnapshot,
+  type AgentDrainStatus,
   type AgentRequest,
+  type AgentSlotsReport,
   type BalancerToAgentMessage,
   DEFAULT_MODEL_POOL,
   type ErrorEnvelope,
@@ -8,8 +10,10 @@ import {
   type SlotAggregatedStatusSnapshot,
 } from "@paddler/protocol";
 import { nanoid } from "nanoid";
+import type { SlotLease } from "../balancing/slot-pool.js";
 import { AsyncQueue } from "../dispatch/async-queue.js";
-import { AgentConnectionClosedError } from "../errors.js";
+import { AgentConnectionClosedError, AgentLostRequestError } from "../errors.js";
+import { type LeaseDrift, type LeaseRecord, reconcileLeases } from "./reconcile-leases.js";
 
 export type AgentReply =
   | { kind: "response"; envelope: ResponseEnvelope }
@@ -19,8 +23,14 @@ export interface AgentRequestHandle {
   /** The id the agent sees; unique among this agent's requests in flight, so clients cannot collide. */
   readonly id: string;
   readonly replies: AsyncQueue<AgentReply>;
-  /** Stops listening for this request's replies. */
+  /** Stops listening for this request's replies and releases its slot lease, if any. Idempotent. */
   close(): void;
+}
+
+interface InFlight extends LeaseRecord {
+  readonly replies: AsyncQueue<AgentReply>;
+  /** Null for the management RPCs, which hold no slot. */
+  readonly lease: SlotLease | null;
 }
 
 export interface AgentConnection {
@@ -41,7 +51,12 @@ export class AgentController {
   #status: StatusFields;
   #version: number;
   readonly #connection: AgentConnection;
-  readonly #requests = new Map<string, AsyncQueue<AgentReply>>();
+  readonly #requests = new Map<string, InFlight>();
+  /** Leased requests only: what reconciliation compares with the agent's report. */
+  readonly #leased = new Map<string, InFlight>();
+  readonly #strays = new Map<string, number>();
+  #drain: AgentDrainStatus | null = null;
+  #reportsRunning = false;
 
   constructor(options: {
     id: string;
@@ -77,6 +92,16 @@ export class AgentController {
     return this.#requests.size;
   }
 
+  /** Whether the agent reports what it runs (our extension); Paddler's agents do not. */
+  get reportsRunningRequests(): boolean {
+    return this.#reportsRunning;
+  }
+
+  /** The agent's drain before a reload, as it last reported it. */
+  get drain(): AgentDrainStatus | null {
+    return this.#drain;
+  }
+
   /** Applies a status update; stale versions are dropped, as in Paddler. Returns whether it applied. */
   updateStatus(snapshot: SlotAggregatedStatusSnapshot): boolean {
     if (snapshot.version < this.#version) return false;
@@ -105,8 +130,14 @@ export class AgentController {
   /**
    * Sends a request to the agent under `preferredId` (so the client's request id shows in the
    * agent's logs) unless that id is already in flight here, in which case a suffix keeps it unique.
+   * The lease, when given, belongs to the request from now on: `close()` releases it, and so does
+   * reconciliation when the agent says it does not run the request.
    */
-  startRequest(request: AgentRequest, preferredId?: string): AgentRequestHandle {
+  startRequest(
+    request: AgentRequest,
+    preferredId?: string,
+    options: { lease?: SlotLease; now?: number } = {},
+  ): AgentRequestHandle {
     const id =
       preferredId === undefined
         ? nanoid()
@@ -114,16 +145,23 @@ export class AgentController {
           ? `${preferredId}.${nanoid(8)}`
           : preferredId;
     const replies = new AsyncQueue<AgentReply>();
-    this.#requests.set(id, replies);
-    this.#connection.send({ Request: { id, request } });
-    return {
-      id,
+    const entry: InFlight = {
       replies,
-      close: () => {
-        this.#requests.delete(id);
-        replies.close("closed");
-      },
+      lease: options.lease ?? null,
+      sentAt: options.now ?? Date.now(),
+      missingSince: null,
     };
+    this.#requests.set(id, entry);
+    if (entry.lease) this.#leased.set(id, entry);
+    this.#connection.send({ Request: { id, request } });
+    return { id, replies, close: () => this.#forget(id, entry, "closed") };
+  }
+
+  #forget(id: string, entry: InFlight, reason: unknown): void {
+    if (this.#requests.get(id) === entry) this.#requests.delete(id);
+    if (this.#leased.get(id) === entry) this.#leased.delete(id);
+    entry.replies.close(reason);
+    entry.lease?.release();
   }
 
   stopRespondingTo(requestId: string): void {
@@ -131,14 +169,36 @@ export class AgentController {
       this.#connection.send({ Notification: { StopRespondingTo: requestId } });
   }
 
-  deliver(reply: AgentReply): void {
-    this.#requests.get(reply.envelope.request_id)?.push(reply);
+  /**
+   * Heals drift against the agent's own report of what it runs: releases leases the agent does not
+   * know of (their waiting readers get a 502) and stops requests nobody here waits for. Returns
+   * what it healed.
+   */
+  reconcile(report: AgentSlotsReport, now: number, graceMs: number): LeaseDrift {
+    this.#reportsRunning = true;
+    this.#drain = report.drain;
+    const drift = reconcileLeases({
+      leases: this.#leased,
+      strays: this.#strays,
+      runningOnAgent: report.running_request_ids,
+      now,
+      graceMs,
+    });
+    for (const id of drift.release) {
+      const entry = this.#leased.get(id);
+      if (entry) this.#forget(id, entry, new AgentLostRequestError());
+    }
+    for (const id of drift.cancelOnAgent) this.#connection.send({ Notification: { StopRespondingTo: id } });
+    return drift;
   }
 
-  /** The socket is gone: every request in flight learns it at once. */
+  deliver(reply: AgentReply): void {
+    this.#requests.get(reply.envelope.request_id)?.replies.push(reply);
+  }
+
+  /** The socket is gone: every request in flight learns it at once, and its slot is free. */
   disconnected(): void {
-    for (const replies of this.#requests.values()) replies.close(new AgentConnectionClosedError());
-    this.#requests.clear();
+    for (const [id, entry] of [...this.#requests]) this.#forget(id, entry, new AgentConnectionClosedError());
   }
 
   close(code: number, reason: string): void {

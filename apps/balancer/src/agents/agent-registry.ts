@@ -1,20 +1,39 @@
+import type { Logger } from "@paddler/logger";
 import {
   type AgentControllerSnapshot,
   type AgentDesiredState,
+  type AgentSlotsReport,
   DEFAULT_MODEL_POOL,
   type ModelPoolName,
 } from "@paddler/protocol";
 import type { SlotPools } from "../balancing/slot-pools.js";
 import type { AgentController } from "./agent-controller.js";
 
+/** The two ways the balancer's leases and an agent's running requests drift apart, as metric labels. */
+export type DriftKind = "lease_released" | "agent_request_cancelled";
+
+export interface AgentRegistryOptions {
+  logger?: Logger;
+  /** How long a lease and the agent's report may disagree before it counts as drift. */
+  driftGraceMs?: number;
+  /** Counts healed drift (a metric). */
+  onDriftHealed?: (kind: DriftKind, count: number) => void;
+  now?: () => number;
+}
+
+/** Reports come every second; three of them cover a request in flight and a stop on its way. */
+export const DEFAULT_DRIFT_GRACE_MS = 3000;
+
 /** Connected agents by id, kept in step with their pool's slots; notifies listeners on every change. */
 export class AgentRegistry {
   readonly #agents = new Map<string, AgentController>();
   readonly #listeners = new Set<() => void>();
   readonly #slots: SlotPools;
+  readonly #options: AgentRegistryOptions;
 
-  constructor(slots: SlotPools) {
+  constructor(slots: SlotPools, options: AgentRegistryOptions = {}) {
     this.#slots = slots;
+    this.#options = options;
   }
 
   has(agentId: string): boolean {
@@ -72,6 +91,33 @@ export class AgentRegistry {
   statusChanged(agent: AgentController): void {
     this.#slots.setAgentSlots(agent.id, agent.pool, agent.slotsTotal);
     this.changed();
+  }
+
+  /**
+   * The agent said which requests it runs: heal what disagrees with the balancer's leases (see
+   * AgentController.reconcile), count it, and log it once with the request ids.
+   */
+  reconcile(agent: AgentController, report: AgentSlotsReport): void {
+    const drainBefore = agent.drain;
+    const { now = Date.now, driftGraceMs = DEFAULT_DRIFT_GRACE_MS, logger, onDriftHealed } = this.#options;
+    const drift = agent.reconcile(report, now(), driftGraceMs);
+    if (drainBefore === null && report.drain !== null) {
+      logger?.info("agent drains before a reload", { agentId: agent.id, ...report.drain });
+    }
+    if (drift.release.length > 0) {
+      onDriftHealed?.("lease_released", drift.release.length);
+      logger?.warn("released leases the agent does not run (slot drift healed)", {
+        agentId: agent.id,
+        requestIds: drift.release,
+      });
+    }
+    if (drift.cancelOnAgent.length > 0) {
+      onDriftHealed?.("agent_request_cancelled", drift.cancelOnAgent.length);
+      logger?.warn("stopped requests the agent runs for nobody (slot drift healed)", {
+        agentId: agent.id,
+        requestIds: drift.cancelOnAgent,
+      });
+    }
   }
 
   /** Sends a pool's new state to that pool's agents only. */

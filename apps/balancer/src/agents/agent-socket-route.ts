@@ -150,9 +150,11 @@ export function agentSocketRoute({ registry, placement, logger, joinSecret = nul
               registry.add(controller, placed.desiredState);
               return;
             }
-            if (controller?.updateStatus(notification.UpdateAgentStatus.slot_aggregated_status_snapshot)) {
+            const update = notification.UpdateAgentStatus;
+            if (controller?.updateStatus(update.slot_aggregated_status_snapshot)) {
               registry.statusChanged(controller);
             }
+            if (controller && update.agent_slots) registry.reconcile(controller, update.agent_slots);
             return;
           }
           if ("Response" in message) controller?.deliver({ kind: "response", envelope: message.Response });

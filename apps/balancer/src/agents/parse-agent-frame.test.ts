@@ -68,5 +68,6 @@ describe("parseAgentFrame", () => {
       }),
       { numRuns: 2000 },
     );
-  });
+    // 2,000 schema checks take seconds on a loaded 2-core machine.
+  }, 60_000);
 });

@@ -38,7 +38,8 @@ async function generate(inferenceUrl: string): Promise<InferenceClientMessage | 
 const by = (message: InferenceClientMessage | undefined) =>
   message && "Response" in message ? message.Response.generated_by : null;
 
-async function startWithBreaker(circuitBreakerCooldownMs = 300): Promise<RunningBalancer> {
+// Long enough that three requests fit in it on a loaded machine.
+async function startWithBreaker(circuitBreakerCooldownMs = 2000): Promise<RunningBalancer> {
   return startBalancer({
     logger: silentLogger(),
     config: {
@@ -117,7 +118,7 @@ describe("circuit breaker in dispatch", () => {
     expect(brokenRequests).toBe(2);
     // After the cool-down one trial goes to it; it fails again and the circuit opens once more.
     let trial: string | null = "healthy";
-    for (let i = 0; i < 500 && trial === "healthy"; i++) {
+    for (let i = 0; i < 2000 && trial === "healthy"; i++) {
       await new Promise((resolve) => setTimeout(resolve, 10));
       trial = by(await generate(inferenceUrl));
     }

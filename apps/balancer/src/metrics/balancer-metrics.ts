@@ -1,5 +1,6 @@
 import { DEFAULT_MODEL_POOL } from "@paddler/protocol";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { DriftKind } from "../agents/agent-registry.js";
 import type { SlotPools } from "../balancing/slot-pools.js";
 import type { DispatchMetrics } from "./dispatch-metrics.js";
 
@@ -14,6 +15,8 @@ export interface BalancerMetrics {
   readonly registry: Registry;
   readonly dispatch: DispatchMetrics;
   gauges(): PaddlerGauges;
+  /** Counts slot drift healed by reconciling leases with the agents' reports. */
+  driftHealed(kind: DriftKind, count: number): void;
 }
 
 /** Prometheus names allow `[a-zA-Z0-9_:]`; a StatsD prefix such as `paddler.` becomes `paddler_`. */
@@ -161,9 +164,17 @@ export function createBalancerMetrics(options: {
     registers: [registry],
   });
 
+  const driftHealed = new Counter({
+    name: `${prefix}slot_drift_healed_total`,
+    help: "Leases released because their agent does not run them, and requests stopped on an agent because nobody here waits for them",
+    labelNames: ["kind"],
+    registers: [registry],
+  });
+
   return {
     registry,
     gauges,
+    driftHealed: (kind, count) => driftHealed.inc({ kind }, count),
     dispatch: {
       bufferWait: (seconds, pool = DEFAULT_MODEL_POOL) => bufferWait.observe({ pool }, seconds),
       firstToken: (agent, seconds, pool = DEFAULT_MODEL_POOL) =>

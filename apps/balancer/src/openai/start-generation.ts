@@ -62,8 +62,13 @@ export async function startGeneration(
   }
   const firstEvent = first.value;
   async function* events(): AsyncGenerator<GenerationEvent> {
-    yield firstEvent;
-    yield* iterator;
+    try {
+      yield firstEvent;
+      yield* iterator;
+    } finally {
+      // A reader that stops after the first event (a Done at once) still closes the dispatch.
+      await iterator.return(undefined);
+    }
   }
   return { events: events(), abort };
 }

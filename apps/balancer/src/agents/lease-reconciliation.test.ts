@@ -1,0 +1,144 @@
+import { silentLogger } from "@paddler/logger";
+import { afterEach, describe, expect, it } from "vitest";
+import { type RunningBalancer, startBalancer } from "../start-balancer.js";
+import { connectScriptedAgent, type ScriptedAgent, statusSnapshot } from "../testing/scripted-agent.js";
+
+const local = { host: "127.0.0.1", port: 0 };
+let balancer: RunningBalancer | null = null;
+const agents: ScriptedAgent[] = [];
+const timers: NodeJS.Timeout[] = [];
+
+afterEach(async () => {
+  for (const timer of timers.splice(0)) clearInterval(timer);
+  for (const agent of agents.splice(0)) agent.terminate();
+  await balancer?.close({ gracePeriodMs: 0 });
+  balancer = null;
+});
+
+async function start(): Promise<RunningBalancer> {
+  return startBalancer({
+    logger: silentLogger(),
+    config: {
+      inferenceAddr: local,
+      managementAddr: local,
+      webAdminPanelAddr: null,
+      compatOpenaiAddr: null,
+      stateDatabase: "memory://",
+      maxBufferedRequests: 10,
+      bufferedRequestTimeoutMs: 30_000,
+      inferenceItemTimeoutMs: 60_000,
+      inferenceCorsAllowedHosts: [],
+      managementCorsAllowedHosts: [],
+      statsdPrefix: "paddler_",
+    },
+  });
+}
+
+async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** An agent that takes requests and never answers; it reports `running()` every 100 ms, as our agents do every second. */
+async function silentAgent(running: () => string[] | null): Promise<ScriptedAgent> {
+  const managementAddress = balancer?.addresses.management ?? "";
+  const agent = await connectScriptedAgent({ managementAddress, id: "quiet", slots: 1 });
+  agents.push(agent);
+  let version = 10;
+  timers.push(
+    setInterval(() => {
+      const ids = running();
+      agent.send({
+        Notification: {
+          UpdateAgentStatus: {
+            slot_aggregated_status_snapshot: statusSnapshot(1, ++version),
+            ...(ids === null ? {} : { agent_slots: { running_request_ids: ids, drain: null } }),
+          },
+        },
+      });
+    }, 100),
+  );
+  return agent;
+}
+
+const management = () => `http://${balancer?.addresses.management}`;
+const busySlots = async () => {
+  const { agents: list } = (await (await fetch(`${management()}/api/v1/agents`)).json()) as {
+    agents: { slots_processing: number }[];
+  };
+  return list.reduce((sum, agent) => sum + agent.slots_processing, 0);
+};
+const healed = async (kind: string) => {
+  const text = await (await fetch(`${management()}/metrics`)).text();
+  const line = text
+    .split("\n")
+    .find((row) => row.startsWith(`paddler_slot_drift_healed_total{kind="${kind}"}`));
+  return Number(line?.split(" ")[1] ?? 0);
+};
+
+function generate(): Promise<Response> {
+  return fetch(`http://${balancer?.addresses.inference}/api/v1/continue_from_raw_prompt`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ raw_prompt: "x", max_tokens: 5 }),
+  });
+}
+
+describe("leases reconciled with the agent's own report", () => {
+  it("releases a lease the agent does not run, and the client gets a clear 502 in-band", async () => {
+    balancer = await start();
+    await silentAgent(() => []);
+    await waitUntil(async () => (await busySlots()) === 0 && (await healed("lease_released")) === 0);
+    const response = await generate();
+    await waitUntil(async () => (await busySlots()) === 1);
+    const body = await response.text();
+    expect(body).toContain("The agent is not running this request any more");
+    expect(await busySlots()).toBe(0);
+    expect(await healed("lease_released")).toBe(1);
+  });
+
+  it("stops on the agent a request nobody at the balancer waits for", async () => {
+    balancer = await start();
+    const agent = await silentAgent(() => ["ghost"]);
+    const stop = await agent.waitFor(
+      (message) => "Notification" in message && JSON.stringify(message).includes("StopRespondingTo"),
+    );
+    expect(stop).toEqual({ Notification: { StopRespondingTo: "ghost" } });
+    expect(await healed("agent_request_cancelled")).toBeGreaterThanOrEqual(1);
+  });
+
+  it("keeps the lease of a request the agent reports running", async () => {
+    balancer = await start();
+    let running: string[] = [];
+    const agent = await silentAgent(() => running);
+    const pending = generate();
+    const request = await agent.waitFor((message) => "Request" in message);
+    if (!("Request" in request)) throw new Error("no request");
+    running = [request.Request.id];
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    expect(await busySlots()).toBe(1);
+    expect(await healed("lease_released")).toBe(0);
+    agent.send({
+      Response: {
+        generated_by: null,
+        request_id: request.Request.id,
+        response: { GeneratedToken: { SamplerError: "done for the test" } },
+      },
+    });
+    await (await pending).text();
+    expect(await busySlots()).toBe(0);
+  }, 20_000);
+
+  it("leaves alone the leases of an agent that sends no report of its own", async () => {
+    balancer = await start();
+    await silentAgent(() => null);
+    void generate().catch(() => undefined);
+    await waitUntil(async () => (await busySlots()) === 1);
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    expect(await busySlots()).toBe(1);
+    expect(await healed("lease_released")).toBe(0);
+  }, 20_000);
+});

@@ -1,3 +1,4 @@
+import { defaultAutoscalingRule } from "./autoscaling/desired-agents.js";
 import { defaultRequestLimits } from "./dispatch/request-limits.js";
 import { defaultServeLimits } from "./http/serve-app.js";
 
@@ -40,6 +41,10 @@ export interface BalancerSettings {
   circuitBreakerFailures?: number;
   circuitBreakerWindowMs?: number;
   circuitBreakerCooldownMs?: number;
+  /** The autoscaling rule's inputs (see autoscaling/desired-agents.ts). */
+  autoscalingTargetUtilization?: number;
+  autoscalingSlotsPerAgent?: number;
+  autoscalingScaleUpWaitMs?: number;
 }
 
 /** The defaults of the optional settings, matching the CLI's except where noted. */
@@ -60,6 +65,9 @@ export const balancerSettingsDefaults = {
   circuitBreakerFailures: 5,
   circuitBreakerWindowMs: 60_000,
   circuitBreakerCooldownMs: 30_000,
+  autoscalingTargetUtilization: defaultAutoscalingRule.targetUtilization,
+  autoscalingSlotsPerAgent: defaultAutoscalingRule.slotsPerAgent,
+  autoscalingScaleUpWaitMs: defaultAutoscalingRule.scaleUpWaitMs,
 } satisfies Required<Omit<BalancerSettings, keyof RequiredSettings>>;
 
 type RequiredSettings = Pick<

@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import type { Registry } from "prom-client";
 import type { AgentRegistry } from "./agents/agent-registry.js";
 import { agentSocketRoute } from "./agents/agent-socket-route.js";
+import type { AutoscalingSignal } from "./autoscaling/autoscaling-signal.js";
 import type { SlotPools } from "./balancing/slot-pools.js";
 import type { ClusterState } from "./cluster/cluster-state.js";
 import { corsFor } from "./http/cors-for.js";
@@ -12,6 +13,7 @@ import { limitBody } from "./http/limit-body.js";
 import type { Fleet } from "./pools/fleet.js";
 import { agentRpcRoutes } from "./routes/management/agent-rpc.js";
 import { agentsRoutes } from "./routes/management/agents.js";
+import { autoscalingRoutes } from "./routes/management/autoscaling.js";
 import { balancerApplicableStateRoutes } from "./routes/management/balancer-applicable-state.js";
 import { balancerDesiredStateRoutes } from "./routes/management/balancer-desired-state.js";
 import { bufferedRequestsRoutes } from "./routes/management/buffered-requests.js";
@@ -36,10 +38,9 @@ export interface ManagementAppDeps {
   /** Null lets any agent join. */
   agentJoinSecret: SecretMatcher | null;
   /** Always available for memory:// and file://; a shared database can go away. */
-  stateDatabaseHealth?: () => StateDatabaseHealth;
+  stateDatabaseHealth: () => StateDatabaseHealth;
+  autoscaling: AutoscalingSignal;
 }
-
-const alwaysAvailable: StateDatabaseHealth = { available: true, since: 0, reason: null };
 
 /** The management service: agents, pools, desired state, buffered requests, metrics, and the agent socket. */
 export function createManagementApp(deps: ManagementAppDeps) {
@@ -55,10 +56,7 @@ export function createManagementApp(deps: ManagementAppDeps) {
         }),
       )
       .use(limitBody(deps.maxRequestBodyBytes))
-      .route(
-        "/health",
-        healthRoutes({ stateDatabaseHealth: deps.stateDatabaseHealth ?? (() => alwaysAvailable) }),
-      )
+      .route("/health", healthRoutes({ stateDatabaseHealth: deps.stateDatabaseHealth }))
       .route("/api/v1/agents", agentsRoutes({ registry }))
       .route("/api/v1/agent", agentRpcRoutes({ registry }))
       .route(
@@ -90,6 +88,7 @@ export function createManagementApp(deps: ManagementAppDeps) {
         }),
       )
       .route("/api/v1/fleet_settings", fleetSettingsRoutes({ fleet }))
+      .route("/api/v1/autoscaling", autoscalingRoutes({ signal: deps.autoscaling }))
       .route("/metrics", metricsRoutes({ registry: deps.metricsRegistry }))
       .notFound((c) =>
         c.json({ error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` } }, 404),

@@ -2,6 +2,7 @@ import type { Logger } from "@paddler/logger";
 import { IMPLICIT_POOL_POLICY } from "@paddler/protocol";
 import { openStateDatabase } from "@paddler/state-db";
 import { AgentRegistry } from "./agents/agent-registry.js";
+import { createAutoscalingSignal } from "./autoscaling/autoscaling-signal.js";
 import { type BalancerSettings, balancerSettingsDefaults, type ServiceAddr } from "./balancer-settings.js";
 import { CircuitBreaker } from "./balancing/circuit-breaker.js";
 import { SlotPool } from "./balancing/slot-pool.js";
@@ -10,6 +11,7 @@ import { createDispatcher } from "./dispatch/dispatcher.js";
 import { type ServedApp, serveApp } from "./http/serve-app.js";
 import { createInferenceApp } from "./inference-app.js";
 import { createManagementApp } from "./management-app.js";
+import { registerAutoscalingMetrics } from "./metrics/autoscaling-metrics.js";
 import { createBalancerMetrics, prometheusPrefix } from "./metrics/balancer-metrics.js";
 import { registerStateDatabaseMetrics } from "./metrics/state-database-metrics.js";
 import { startStatsdReporter } from "./metrics/statsd-reporter.js";
@@ -84,6 +86,21 @@ export async function startBalancer({
     prefix: prometheusPrefix(config.statsdPrefix),
     health: () => stateDatabase.health(),
   });
+  const autoscaling = createAutoscalingSignal({
+    pools: () => loadedFleet.allPools(),
+    registry,
+    slots: pool,
+    rule: {
+      targetUtilization: config.autoscalingTargetUtilization,
+      slotsPerAgent: config.autoscalingSlotsPerAgent,
+      scaleUpWaitMs: config.autoscalingScaleUpWaitMs,
+    },
+  });
+  registerAutoscalingMetrics({
+    registry: metrics.registry,
+    prefix: prometheusPrefix(config.statsdPrefix),
+    signal: autoscaling,
+  });
   const limits = {
     maxPromptChars: config.maxPromptChars,
     maxConversationMessages: config.maxConversationMessages,
@@ -127,6 +144,7 @@ export async function startBalancer({
         managementToken: createSecretMatcher(config.managementToken === null ? [] : [config.managementToken]),
         agentJoinSecret: createSecretMatcher(config.agentJoinSecret === null ? [] : [config.agentJoinSecret]),
         stateDatabaseHealth: () => stateDatabase.health(),
+        autoscaling,
       }),
       ...config.managementAddr,
       flag: "--management-addr",

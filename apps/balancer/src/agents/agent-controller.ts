@@ -112,6 +112,11 @@ export class AgentController {
     return changed;
   }
 
+  /** Requests the agent says it runs: every balancer's, where this balancer's own count knows only its own. */
+  get reportedSlotsProcessing(): number {
+    return this.#status.slots_processing;
+  }
+
   /** The agent as the management API shows it; slots_processing is the balancer's own count. */
   snapshot(slotsProcessing: number): AgentControllerSnapshot {
     return {

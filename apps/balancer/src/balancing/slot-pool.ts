@@ -21,6 +21,8 @@ interface Waiter {
   resolve(lease: SlotLease): void;
   reject(error: Error): void;
   cleanup(): void;
+  /** When it joined the buffer (the pool's clock), for the autoscaling signal. */
+  since: number;
 }
 
 interface AgentSlots {
@@ -68,6 +70,12 @@ export class SlotPool {
 
   get bufferedCount(): number {
     return this.#waiters.length;
+  }
+
+  /** How long the longest-waiting buffered request has waited, in ms; 0 with an empty buffer. */
+  oldestBufferedWaitMs(): number {
+    const oldest = this.#waiters[0];
+    return oldest === undefined ? 0 : Math.max(0, this.#now() - oldest.since);
   }
 
   get maxBufferedRequests(): number {
@@ -121,6 +129,7 @@ export class SlotPool {
       };
       const waiter: Waiter = {
         hint,
+        since: this.#now(),
         resolve,
         reject,
         cleanup: () => {

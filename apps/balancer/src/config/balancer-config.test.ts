@@ -18,6 +18,9 @@ const hardeningDefaults = {
   circuitBreakerFailures: 5,
   circuitBreakerWindowMs: 60_000,
   circuitBreakerCooldownMs: 30_000,
+  autoscalingTargetUtilization: 0.8,
+  autoscalingSlotsPerAgent: 4,
+  autoscalingScaleUpWaitMs: 2000,
 } satisfies Partial<BalancerConfig>;
 
 const defaults: BalancerConfig = {
@@ -343,6 +346,30 @@ describe("balancer --state-database", () => {
   it("refuses the flag and the file together", () => {
     expect(usageError(["--state-database", url, "--state-database-file", "/f"]).message).toBe(
       "--state-database and --state-database-file: give only one",
+    );
+  });
+});
+
+describe("balancer autoscaling flags", () => {
+  it("reads the rule's inputs and refuses a utilization outside (0, 1]", () => {
+    const config = parseBalancerConfig(
+      [
+        "--autoscaling-target-utilization",
+        "0.5",
+        "--autoscaling-slots-per-agent",
+        "8",
+        "--autoscaling-scale-up-wait",
+        "500",
+      ],
+      {},
+    );
+    expect(config).toMatchObject({
+      autoscalingTargetUtilization: 0.5,
+      autoscalingSlotsPerAgent: 8,
+      autoscalingScaleUpWaitMs: 500,
+    });
+    expect(usageError(["--autoscaling-target-utilization", "1.5"]).message).toBe(
+      "--autoscaling-target-utilization: expected a number above 0 and at most 1, got '1.5'",
     );
   });
 });

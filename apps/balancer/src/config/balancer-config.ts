@@ -55,6 +55,9 @@ export interface BalancerConfig {
   circuitBreakerFailures: number;
   circuitBreakerWindowMs: number;
   circuitBreakerCooldownMs: number;
+  autoscalingTargetUtilization: number;
+  autoscalingSlotsPerAgent: number;
+  autoscalingScaleUpWaitMs: number;
 }
 
 /** Paddler's `paddler balancer` flags and defaults; parsing, defaults and `--help` all come from here. */
@@ -249,6 +252,24 @@ export const balancerFlags: readonly FlagDefinition[] = [
     default: "30000",
     description: "How long a failing agent is left out before one trial request",
   },
+  {
+    name: "autoscaling-target-utilization",
+    valueName: "fraction",
+    default: "0.8",
+    description: "Share of slots the autoscaling signal aims to keep busy (0 < u <= 1)",
+  },
+  {
+    name: "autoscaling-slots-per-agent",
+    valueName: "count",
+    default: "4",
+    description: "Slots one new agent brings, for the autoscaling signal while a pool has none to learn from",
+  },
+  {
+    name: "autoscaling-scale-up-wait",
+    valueName: "ms",
+    default: "2000",
+    description: "A buffered request older than this asks the autoscaling signal for one more agent",
+  },
   logLevelFlag,
   logFormatFlag,
   helpFlag,
@@ -303,6 +324,12 @@ const balancerFlagsSchema = z
     "circuit-breaker-failures": integerFlagSchema({ min: 0, max: Number.MAX_SAFE_INTEGER }),
     "circuit-breaker-window": integerFlagSchema({ min: 1 }),
     "circuit-breaker-cooldown": integerFlagSchema({ min: 1 }),
+    "autoscaling-target-utilization": z.coerce
+      .number({ error: "a number above 0 and at most 1" })
+      .gt(0, { error: "a number above 0 and at most 1" })
+      .lte(1, { error: "a number above 0 and at most 1" }),
+    "autoscaling-slots-per-agent": integerFlagSchema({ min: 1 }),
+    "autoscaling-scale-up-wait": timeoutMs,
   })
   .transform(
     (
@@ -342,6 +369,9 @@ const balancerFlagsSchema = z
       circuitBreakerFailures: flags["circuit-breaker-failures"],
       circuitBreakerWindowMs: flags["circuit-breaker-window"],
       circuitBreakerCooldownMs: flags["circuit-breaker-cooldown"],
+      autoscalingTargetUtilization: flags["autoscaling-target-utilization"],
+      autoscalingSlotsPerAgent: flags["autoscaling-slots-per-agent"],
+      autoscalingScaleUpWaitMs: flags["autoscaling-scale-up-wait"],
       secretFlags: {
         inferenceApiKeys: flags["inference-api-key"],
         inferenceApiKeysFile: flags["inference-api-keys-file"] ?? null,

@@ -1,5 +1,6 @@
 export { AgentStatus } from "./agent-status.js";
 export { type AgentConfig, agentFlags, agentHelp, parseAgentConfig } from "./config/agent-config.js";
+export type { EngineChoice } from "./config/engine-choice.js";
 export type {
   EngineLoadOptions,
   InferenceEngine,

@@ -80,44 +80,41 @@ export function forwardToAgents(deps: {
         event !== null && typeof event === "object" && "Failed" in event ? event.Failed : "no reply head";
       throw new OpenAIError({ message: `The agent's upstream failed: ${reason}`, status: 502 });
     }
+    // The dispatcher holds the slot until its generator finishes: every way out returns it.
+    const finish = () => events.return(undefined).then(() => undefined);
     const body$ = new ReadableStream<Uint8Array>({
       async pull(controller) {
-        for (;;) {
-          const next = await events
-            .next()
-            .catch((error: unknown) => ({ done: false as const, value: error }));
-          if (next.done) {
-            controller.close();
-            return;
-          }
-          const item = next.value as DispatchEvent;
-          if (
-            item.kind !== "response" ||
-            typeof item.response !== "object" ||
-            !("ForwardedHttp" in item.response)
-          ) {
-            // A failure after the head: the reply is cut short, as the upstream's own would be.
-            controller.error(new Error(item.kind === "error" ? item.error.description : "unexpected reply"));
-            return;
-          }
-          const reply = item.response.ForwardedHttp;
-          if (reply === "End") {
-            controller.close();
-            return;
-          }
-          if (typeof reply === "object" && "Chunk" in reply) {
-            controller.enqueue(Buffer.from(reply.Chunk, "base64"));
-            return;
-          }
-          controller.error(
-            new Error(typeof reply === "object" && "Failed" in reply ? reply.Failed : "bad reply"),
-          );
+        const next = await events.next().catch((error: unknown) => ({ done: false as const, value: error }));
+        if (next.done) {
+          controller.close();
           return;
         }
+        const item = next.value as DispatchEvent;
+        const reply =
+          item.kind === "response" && typeof item.response === "object" && "ForwardedHttp" in item.response
+            ? item.response.ForwardedHttp
+            : null;
+        if (reply !== null && typeof reply === "object" && "Chunk" in reply) {
+          controller.enqueue(Buffer.from(reply.Chunk, "base64"));
+          return;
+        }
+        await finish();
+        if (reply === "End") {
+          controller.close();
+          return;
+        }
+        // A failure after the head cuts the reply short, as the upstream's own failure would.
+        const reason =
+          reply !== null && typeof reply === "object" && "Failed" in reply
+            ? reply.Failed
+            : item.kind === "error"
+              ? item.error.description
+              : "unexpected reply";
+        controller.error(new Error(reason));
       },
       async cancel() {
         abort.abort();
-        await events.return(undefined);
+        await finish();
       },
     });
     return new Response(body$, { status: event.Head.status, headers: event.Head.headers });

@@ -7,6 +7,8 @@ export type {
   InferenceEngineFactory,
 } from "./engine/inference-engine.js";
 export { createSyntheticEngineFactory } from "./engine/synthetic-engine.js";
+export { findLlamaServerBinary } from "./engines/llama-server-managed/find-llama-server-binary.js";
+export { spawnWatched, type WatchedProcess } from "./engines/llama-server-managed/spawn-watched.js";
 export { defaultCacheDir } from "./model-sources/default-cache-dir.js";
 export { huggingFaceSettingsFromEnv } from "./model-sources/hugging-face-settings.js";
 export { type AgentSettings, type RunningAgent, type StartAgentOptions, startAgent } from "./start-agent.js";

@@ -1,7 +1,7 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contentText, postJson, readNdjson } from "../ndjson.js";
-import { type OpenAITestCluster, startOpenAICluster } from "../openai/openai-cluster.js";
+import { type OpenAITestCluster, startOpenAICluster, waitForIdleSlots } from "../openai/openai-cluster.js";
 import { startTestCluster, type TestCluster } from "../test-cluster.js";
 import { startEngineAgent, waitForAgent } from "./engine-agent.js";
 

@@ -8,6 +8,14 @@ import { UsageBar } from "./usage-bar.js";
 
 const columns = 6;
 
+/** Agents in front of an HTTP server say which kind; the built-in engine sends no engine field. */
+const engineLabels = {
+  LlamaCpp: "built-in llama.cpp",
+  LlamaServerExternal: "llama-server (external)",
+  LlamaServerManaged: "llama-server (managed)",
+  OpenAIUpstream: "OpenAI upstream",
+} as const;
+
 /** One agent: a compact row, and its details (issues, model, metadata) on demand. */
 export function AgentRow({ agent }: { agent: AgentControllerSnapshot }) {
   const [open, setOpen] = useState(false);
@@ -48,6 +56,11 @@ export function AgentRow({ agent }: { agent: AgentControllerSnapshot }) {
             <span className="muted">none</span>
           )}
           {agent.uses_chat_template_override ? <span className="tag">template override</span> : null}
+          {agent.engine ? (
+            <span className="tag" data-testid="agent-engine" title={agent.engine.upstream ?? undefined}>
+              {engineLabels[agent.engine.kind]}
+            </span>
+          ) : null}
         </td>
         <td data-label="Issues">
           {agent.issues.length === 0 ? (
@@ -82,6 +95,16 @@ export function AgentRow({ agent }: { agent: AgentControllerSnapshot }) {
                   {agent.model_path ? <code>{agent.model_path}</code> : <span className="muted">none</span>}
                 </p>
                 <p className="muted small">State application: {agent.state_application_status}</p>
+                <h4>Engine</h4>
+                <p data-testid="agent-engine-details">
+                  {agent.engine ? engineLabels[agent.engine.kind] : "built-in llama.cpp"}
+                  {agent.engine?.upstream ? (
+                    <>
+                      {" at "}
+                      <code>{agent.engine.upstream}</code>
+                    </>
+                  ) : null}
+                </p>
               </section>
               <section>
                 <ModelMetadataView

@@ -13,8 +13,10 @@ import { createInferenceApp } from "./inference-app.js";
 import { createManagementApp } from "./management-app.js";
 import { registerAutoscalingMetrics } from "./metrics/autoscaling-metrics.js";
 import { createBalancerMetrics, prometheusPrefix } from "./metrics/balancer-metrics.js";
+import { startFleetHistory } from "./metrics/history/start-fleet-history.js";
 import { registerStateDatabaseMetrics } from "./metrics/state-database-metrics.js";
 import { startStatsdReporter } from "./metrics/statsd-reporter.js";
+import { teeDispatchMetrics } from "./metrics/tee-dispatch-metrics.js";
 import { createOpenAIApp } from "./openai/openai-app.js";
 import { Fleet } from "./pools/fleet.js";
 import { poolPickers } from "./pools/pool-pickers.js";
@@ -106,12 +108,14 @@ export async function startBalancer({
     maxConversationMessages: config.maxConversationMessages,
     maxEmbeddingDocuments: config.maxEmbeddingDocuments,
   };
+  const fleetHistory = startFleetHistory({ registry, slots: pool });
   const dispatcher = createDispatcher({
     pool,
     registry,
     itemTimeoutMs: config.inferenceItemTimeoutMs,
     logger,
-    metrics: metrics.dispatch,
+    metrics: teeDispatchMetrics(metrics.dispatch, fleetHistory.history.dispatch),
+    requestMetrics: fleetHistory.requestMetrics,
     limits,
   });
   const inferenceApiKeys = createSecretMatcher(config.inferenceApiKeys);
@@ -129,6 +133,9 @@ export async function startBalancer({
   try {
     served.management = await serveApp({
       app: createManagementApp({
+        history: fleetHistory.history,
+        recentRequests: fleetHistory.recentRequests,
+        agentTimeline: fleetHistory.agentTimeline,
         registry,
         pool,
         cluster,
@@ -207,6 +214,7 @@ export async function startBalancer({
     }
   } catch (error) {
     await Promise.all(Object.values(served).map((service) => service.close()));
+    fleetHistory.close();
     await stateDatabase.close();
     throw error;
   }
@@ -268,6 +276,7 @@ export async function startBalancer({
           );
         }
         await statsd?.close();
+        fleetHistory.close();
         await Promise.all(
           Object.values(served).map((service) =>
             service.close({ closeCode: 1001, reason: "balancer is shutting down" }),

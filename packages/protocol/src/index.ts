@@ -190,6 +190,26 @@ export {
   jsonSchemaLimits,
 } from "./json-schema-limits.js";
 export { type KvCacheDtype, kvCacheDtypeSchema } from "./kv-cache-dtype.js";
+export {
+  type AgentTimeline,
+  type AgentTimelineEvent,
+  agentTimelineEventKinds,
+  agentTimelineEventSchema,
+  agentTimelineSchema,
+  type MetricsHistory,
+  type MetricsHistoryUpdate,
+  type MetricsPoint,
+  metricsHistorySchema,
+  metricsHistoryUpdateSchema,
+  metricsPointSchema,
+  type RecentRequest,
+  type RecentRequests,
+  type RequestOutcomeName,
+  recentRequestSchema,
+  recentRequestsSchema,
+  requestOutcomeSchema,
+  requestOutcomes,
+} from "./metrics-history.js";
 export { type ModelMetadata, modelMetadataSchema } from "./model-metadata.js";
 export { DEFAULT_MODEL_POOL, type ModelPoolName, modelPoolNameSchema } from "./model-pool.js";
 export {

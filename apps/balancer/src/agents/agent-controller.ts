@@ -77,10 +77,22 @@ export class AgentController {
   }
 
   #deregistered = false;
+  #drainedByOperator = false;
+  readonly #connectedAt = Date.now();
+  #lastStatusAt = this.#connectedAt;
 
-  /** Slots open to new requests: none once the agent has said it is leaving. */
+  /** Slots open to new requests: none once the agent has said it is leaving, or an operator drained it. */
   get slotsTotal(): number {
-    return this.#deregistered ? 0 : this.#status.slots_total;
+    return this.#deregistered || this.#drainedByOperator ? 0 : this.#status.slots_total;
+  }
+
+  get drainedByOperator(): boolean {
+    return this.#drainedByOperator;
+  }
+
+  /** An operator's drain: no new requests (running ones finish) until let back. */
+  setDrainedByOperator(drained: boolean): void {
+    this.#drainedByOperator = drained;
   }
 
   /** The agent is shutting down: it finishes what it runs but takes nothing new. */
@@ -106,6 +118,7 @@ export class AgentController {
   updateStatus(snapshot: SlotAggregatedStatusSnapshot): boolean {
     if (snapshot.version < this.#version) return false;
     const { version, ...status } = snapshot;
+    this.#lastStatusAt = Date.now();
     const changed = JSON.stringify(status) !== JSON.stringify(this.#status);
     this.#version = version;
     this.#status = status;
@@ -125,6 +138,9 @@ export class AgentController {
       id: this.id,
       name: this.name,
       pool: this.pool,
+      connected_at: this.#connectedAt,
+      last_status_at: this.#lastStatusAt,
+      drained_by_operator: this.#drainedByOperator,
     };
   }
 

@@ -28,6 +28,7 @@ export const DEFAULT_DRIFT_GRACE_MS = 3000;
 export class AgentRegistry {
   readonly #agents = new Map<string, AgentController>();
   readonly #listeners = new Set<() => void>();
+  readonly #drained = new Set<string>();
   readonly #slots: SlotPools;
   readonly #options: AgentRegistryOptions;
 
@@ -60,6 +61,8 @@ export class AgentRegistry {
   /** Adds an agent to the pool it was placed in (`agent.pool`) and sends it that pool's state. */
   add(agent: AgentController, desiredState: AgentDesiredState | null): void {
     this.#agents.set(agent.id, agent);
+    // An operator's drain outlives a reconnect (the agent keeps its id).
+    if (this.#drained.has(agent.id)) agent.setDrainedByOperator(true);
     if (desiredState) agent.send({ Notification: { SetState: { desired_state: desiredState } } });
     this.#slots.setAgentSlots(agent.id, agent.pool, agent.slotsTotal);
     this.changed();
@@ -85,6 +88,20 @@ export class AgentRegistry {
     agent.disconnected();
     this.#slots.removeAgent(agent.id);
     this.changed();
+  }
+
+  /**
+   * An operator drains an agent (it gets no new requests; running ones finish) or lets it back.
+   * Returns false for an unknown agent.
+   */
+  setDrained(agentId: string, drained: boolean): boolean {
+    const agent = this.#agents.get(agentId);
+    if (!agent) return false;
+    if (drained) this.#drained.add(agentId);
+    else this.#drained.delete(agentId);
+    agent.setDrainedByOperator(drained);
+    this.statusChanged(agent);
+    return true;
   }
 
   /** Call after an agent's status changed. */

@@ -16,6 +16,7 @@ import {
   poolDispatchMetrics,
   type RequestOutcome,
 } from "../metrics/dispatch-metrics.js";
+import { teeDispatchMetrics } from "../metrics/tee-dispatch-metrics.js";
 import { type DispatchEvent, errorEvent } from "./dispatch-event.js";
 import { checkRequestLimits, defaultRequestLimits, type RequestLimits } from "./request-limits.js";
 import { runOnAgent } from "./run-on-agent.js";
@@ -28,6 +29,11 @@ export interface DispatcherOptions {
   itemTimeoutMs: number;
   logger: Logger;
   metrics?: DispatchMetrics;
+  /**
+   * Metrics for one request beside the fleet's (the activity view, tracing); called once per
+   * request with its id, so they can tell requests apart.
+   */
+  requestMetrics?: (context: { requestId: string; pool: string | undefined }) => DispatchMetrics;
   limits?: RequestLimits;
 }
 
@@ -64,6 +70,7 @@ export function createDispatcher({
   itemTimeoutMs,
   logger,
   metrics: fleetMetrics = noDispatchMetrics,
+  requestMetrics,
   limits = defaultRequestLimits,
 }: DispatcherOptions) {
   const secondsSince = (from: number) => (performance.now() - from) / 1000;
@@ -98,7 +105,10 @@ export function createDispatcher({
     requestId: string,
     target: DispatchTarget,
   ): AsyncGenerator<DispatchEvent> {
-    const metrics = poolDispatchMetrics(fleetMetrics, target.pool);
+    const poolMetrics = poolDispatchMetrics(fleetMetrics, target.pool);
+    const metrics = requestMetrics
+      ? teeDispatchMetrics(poolMetrics, requestMetrics({ requestId, pool: target.pool }))
+      : poolMetrics;
     const startedAt = performance.now();
     const log = logger.child({ requestId });
     const problem = checkRequestLimits(request, limits);

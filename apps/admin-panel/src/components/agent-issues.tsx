@@ -1,4 +1,5 @@
 import { type AgentIssue, agentIssueTag } from "@paddler/protocol";
+import { detailText } from "./issue-detail-text.js";
 
 const explanations: Record<string, string> = {
   CacheCannotAcquireLock: "Another process holds the model cache lock.",
@@ -22,12 +23,6 @@ const explanations: Record<string, string> = {
   ChatTemplateDoesNotCompile: "The chat template does not compile.",
   SlotCannotStart: "A slot failed to start.",
 };
-
-/** Paddler nests `model_path` as `{"model_path": "…"}` in two variants; show the path itself. */
-function detailText(value: unknown): string {
-  if (typeof value === "object" && value !== null && "model_path" in value) return String(value.model_path);
-  return String(value);
-}
 
 /** An agent's issues with what each means and its details. */
 export function AgentIssues({ issues }: { issues: readonly AgentIssue[] }) {

@@ -64,6 +64,25 @@ describe("management client", () => {
     await expect(management.chatTemplateOverride("a1")).resolves.toBeNull();
   });
 
+  it("reads agents whose issues nest model_path as Paddler does", async () => {
+    const issues = [
+      {
+        ChatTemplateDoesNotCompile: {
+          error: "unexpected end",
+          model_path: { model_path: "/m.gguf" },
+          template_content: "{%",
+        },
+      },
+      { HuggingFaceCannotAcquireLock: { lock_path: "/l.lock", model_path: { model_path: "o/r/m.gguf" } } },
+      { ModelFileDoesNotExist: { model_path: "/m.gguf" } },
+    ];
+    server = await startHttpTestServer((_request, response) =>
+      json(response, 200, { agents: [{ ...agent("a1", 0), issues }] }),
+    );
+    const { management } = createPaddlerClient({ managementUrl: server.url });
+    await expect(management.agents()).resolves.toEqual({ agents: [{ ...agent("a1", 0), issues }] });
+  });
+
   it("PUTs the desired state and resolves on 204", async () => {
     let received: unknown;
     server = await startHttpTestServer(async (request, response) => {

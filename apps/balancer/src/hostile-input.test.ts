@@ -269,6 +269,71 @@ describe("hostile input at the balancer", () => {
     expect(urls.logs.filter((line) => line.msg === "unhandled error")).toEqual([]);
   });
 
+  it("does not log a client that hangs up mid-stream as an error, on any route", async () => {
+    const urls = await start();
+    agents.push(
+      await connectScriptedAgent({
+        managementAddress: urls.managementAddress,
+        id: "slow",
+        slots: 4,
+        onRequest: (agent, request) => {
+          const timer = setInterval(() => {
+            try {
+              agent.send({
+                Response: {
+                  generated_by: null,
+                  request_id: request.id,
+                  response: { GeneratedToken: { ContentToken: "word " } },
+                },
+              });
+            } catch {
+              clearInterval(timer);
+            }
+          }, 20);
+          void agent
+            .waitFor(
+              (message) =>
+                "Notification" in message &&
+                typeof message.Notification === "object" &&
+                "StopRespondingTo" in message.Notification &&
+                message.Notification.StopRespondingTo === request.id,
+            )
+            .then(() => clearInterval(timer));
+        },
+      }),
+    );
+    const streams = [
+      {
+        url: `${urls.inference}/api/v1/continue_from_raw_prompt`,
+        body: { raw_prompt: "Hi", max_tokens: 1000 },
+      },
+      {
+        url: `${urls.openai}/v1/chat/completions`,
+        body: { model: "m", messages: [{ role: "user", content: "Hi" }], stream: true },
+      },
+      { url: `${urls.openai}/v1/completions`, body: { model: "m", prompt: "Hi", stream: true } },
+      { url: `${urls.openai}/v1/responses`, body: { model: "m", input: "Hi", stream: true } },
+    ];
+    for (const { url, body } of streams) {
+      const abort = new AbortController();
+      const response = await fetch(url, { ...post(JSON.stringify(body)), signal: abort.signal });
+      const reader = response.body?.getReader();
+      await reader?.read();
+      await reader?.read();
+      abort.abort();
+    }
+    await waitUntil(
+      () =>
+        agents[0]?.received.filter(
+          (message) =>
+            "Notification" in message &&
+            typeof message.Notification === "object" &&
+            "StopRespondingTo" in message.Notification,
+        ).length === streams.length,
+    );
+    expect(urls.logs.filter((line) => line.level === "error")).toEqual([]);
+  });
+
   it("warns loudly when agents can join from anywhere without a join secret", async () => {
     const quiet = await start();
     expect(quiet.logs.some((line) => /CAN JOIN AS AN AGENT/.test(line.msg))).toBe(false);

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { runAddedLatencyBench } from "./benches/added-latency-bench.js";
 import { runFairnessBench } from "./benches/fairness-bench.js";
+import { runLlamaServerEnginesBench } from "./benches/llama-server-engines-bench.js";
 import { runModelThroughputBench } from "./benches/model-throughput-bench.js";
 import { runOverheadBench } from "./benches/overhead-bench.js";
 import { runProfileBench } from "./benches/profile-bench.js";
@@ -27,6 +28,7 @@ const names = [
   "fairness",
   "scale",
   "profile",
+  "llama-server",
 ] as const;
 const { values } = parseArgs({ options: { only: { type: "string" }, quick: { type: "boolean" } } });
 // --quick: short runs to check the benches work; its figures are not for the report.
@@ -115,6 +117,10 @@ if (profiled) {
     ),
   );
 }
+// Writes bench/results/llama-server-engines.md itself; needs scripts/build-llama-server.sh's binary.
+await step("llama-server", true, () =>
+  runLlamaServerEnginesBench({ slots: 2, maxTokens: 128, rounds: values.quick ? 1 : 3, log }),
+);
 results.durations.total = (performance.now() - started) / 1000;
 
 if (results.overhead) {

@@ -37,11 +37,15 @@ export function exceedsJsonLimits(text: string, limits: JsonLimits = defaultJson
   for (let index = 0; index < length; index++) {
     const code = text.charCodeAt(index);
     if (code === QUOTE) {
-      // Skip the string; a backslash escapes the next character whatever it is.
-      for (index++; index < length; index++) {
-        const inner = text.charCodeAt(index);
-        if (inner === BACKSLASH) index++;
-        else if (inner === QUOTE) break;
+      // Jump over the string (indexOf runs natively): a quote ends it unless an odd number of
+      // backslashes stands before it.
+      for (;;) {
+        const close = text.indexOf('"', index + 1);
+        if (close === -1) return null; // Unterminated: JSON.parse reports it.
+        let backslashes = 0;
+        while (text.charCodeAt(close - 1 - backslashes) === BACKSLASH) backslashes++;
+        index = close;
+        if (backslashes % 2 === 0) break;
       }
     } else if (code === OPEN_BRACKET || code === OPEN_BRACE) {
       depth++;

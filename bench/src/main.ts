@@ -30,7 +30,9 @@ const names = [
   "profile",
   "llama-server",
 ] as const;
-const { values } = parseArgs({ options: { only: { type: "string" }, quick: { type: "boolean" } } });
+const { values } = parseArgs({
+  options: { only: { type: "string" }, quick: { type: "boolean" }, baseline: { type: "string" } },
+});
 // --quick: short runs to check the benches work; its figures are not for the report.
 const quickScale = values.quick ? 0.3 : 1;
 const runMs = (value: number) => Math.max(500, Math.round(value * quickScale));
@@ -83,7 +85,14 @@ results.overhead = await step("overhead", true, () =>
   runOverheadBench({ rounds: 2, rates: [200, 500], runMs: 4000, wrkSeconds: 4, log }),
 );
 results.tokenCost = await step("token-cost", true, () =>
-  runTokenCostBench({ rounds: 2, runMs: runMs(3000), concurrency: 16, relayConcurrency: [8, 32, 96], log }),
+  runTokenCostBench({
+    rounds: 2,
+    runMs: runMs(3000),
+    concurrency: 16,
+    relayConcurrency: [8, 32, 96],
+    baselineRoot: values.baseline,
+    log,
+  }),
 );
 results.addedLatency = await step("added-latency", true, () => runAddedLatencyBench({ requests: 300, log }));
 results.throughput = await step("throughput", true, () =>

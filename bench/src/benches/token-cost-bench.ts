@@ -9,7 +9,7 @@ import { type LoadResult, startLoadGenerator } from "../load/load-generator.js";
 import { startNginx } from "../targets/nginx-target.js";
 
 /** The path a stream takes: direct/nginx speak OpenAI SSE; the balancer is measured on each route. */
-export type TokenRoute = "direct" | "nginx" | "balancer ndjson" | "balancer socket" | "balancer openai";
+export type TokenRoute = string;
 
 export interface TokenCostRow {
   route: TokenRoute;
@@ -26,6 +26,8 @@ export interface TokenCostRow {
 }
 
 export interface RelayRow {
+  /** "balancer", or "balancer (before)" for the baseline build. */
+  build: string;
   concurrency: number;
   tokensPerSecond: number;
   /** Balancer CPU as a share of one core over the run. */
@@ -48,6 +50,8 @@ export interface TokenCostBenchOptions {
   runMs: number;
   concurrency: number;
   relayConcurrency: readonly number[];
+  /** A checkout of the baseline commit: its balancer and agent are measured in the same rounds. */
+  baselineRoot?: string;
   log: (line: string) => void;
 }
 
@@ -80,9 +84,14 @@ export async function runTokenCostBench(options: TokenCostBenchOptions): Promise
     : null;
   if (!nginx) notes.push("nginx is not installed: its rows are missing.");
   const cluster = await startBenchCluster({ agents: 1, slotsPerAgent: 256, engine: "synthetic" });
-  const agentPid = cluster.agents[0]?.pid ?? -1;
-  const balancer = { name: "balancer", pid: cluster.balancer.pid };
-  const agent = { name: "agent", pid: agentPid };
+  const baseline = options.baselineRoot
+    ? await startBenchCluster({
+        agents: 1,
+        slotsPerAgent: 256,
+        engine: "synthetic",
+        root: options.baselineRoot,
+      })
+    : null;
   const openAiBody = (tokens: number) =>
     JSON.stringify({
       model: "bench",
@@ -109,34 +118,40 @@ export async function runTokenCostBench(options: TokenCostBenchOptions): Promise
       backend: { name: "backend", pid: direct.pid },
       run: http(`http://127.0.0.1:${nginx.port}/v1/chat/completions`, openAiBody),
     });
-  targets.push(
-    {
-      route: "balancer ndjson",
-      proxy: balancer,
-      backend: agent,
-      run: http(`${cluster.inferenceUrl}/api/v1/continue_from_raw_prompt`, (tokens) =>
-        JSON.stringify({ raw_prompt: prompt, max_tokens: tokens }),
-      ),
-    },
-    {
-      route: "balancer socket",
-      proxy: balancer,
-      backend: agent,
-      run: (tokens, concurrency, durationMs) =>
-        load.socketLoop({
-          url: `${cluster.inferenceUrl.replace("http://", "ws://")}/api/v1/inference_socket`,
-          request: { ContinueFromRawPrompt: { raw_prompt: prompt, max_tokens: tokens } },
-          concurrency,
-          durationMs,
-        }),
-    },
-    {
-      route: "balancer openai",
-      proxy: balancer,
-      backend: agent,
-      run: http(`${cluster.openaiUrl}/v1/chat/completions`, openAiBody),
-    },
-  );
+  const balancerRoutes = (of: typeof cluster, suffix: string): RouteTarget[] => {
+    const balancer = { name: "balancer", pid: of.balancer.pid };
+    const agent = { name: "agent", pid: of.agents[0]?.pid ?? -1 };
+    return [
+      {
+        route: `balancer ndjson${suffix}`,
+        proxy: balancer,
+        backend: agent,
+        run: http(`${of.inferenceUrl}/api/v1/continue_from_raw_prompt`, (tokens) =>
+          JSON.stringify({ raw_prompt: prompt, max_tokens: tokens }),
+        ),
+      },
+      {
+        route: `balancer socket${suffix}`,
+        proxy: balancer,
+        backend: agent,
+        run: (tokens, concurrency, durationMs) =>
+          load.socketLoop({
+            url: `${of.inferenceUrl.replace("http://", "ws://")}/api/v1/inference_socket`,
+            request: { ContinueFromRawPrompt: { raw_prompt: prompt, max_tokens: tokens } },
+            concurrency,
+            durationMs,
+          }),
+      },
+      {
+        route: `balancer openai${suffix}`,
+        proxy: balancer,
+        backend: agent,
+        run: http(`${of.openaiUrl}/v1/chat/completions`, openAiBody),
+      },
+    ];
+  };
+  targets.push(...balancerRoutes(cluster, ""));
+  if (baseline) targets.push(...balancerRoutes(baseline, " (before)"));
 
   const samples = new Map<string, { proxy: number; backend: number; errors: number }[]>();
   const relay: RelayRow[] = [];
@@ -162,32 +177,38 @@ export async function runTokenCostBench(options: TokenCostBenchOptions): Promise
       }
     }
     // How many tokens/s one balancer relays as load rises (256-token NDJSON streams).
-    const ndjson = targets.find((target) => target.route === "balancer ndjson") as RouteTarget;
+    const builds = targets.filter((target) => target.route.startsWith("balancer ndjson"));
     for (const concurrency of options.relayConcurrency) {
-      const before = processTreeCpuMicros(balancer.pid);
-      const started = performance.now();
-      const result = await ndjson.run(256, concurrency, options.runMs);
-      const seconds = (performance.now() - started) / 1000;
-      const cpuSeconds = (processTreeCpuMicros(balancer.pid) - before) / 1e6;
-      const tokens = result.totalMs.length * 256;
-      const ttfb = summarize(result.ttfbMs);
-      relay.push({
-        concurrency,
-        tokensPerSecond: tokens / seconds,
-        balancerCoreShare: cpuSeconds / seconds,
-        tokensPerCoreSecond: cpuSeconds > 0 ? tokens / cpuSeconds : Number.NaN,
-        ttfbP50Ms: ttfb.p50,
-        ttfbP99Ms: ttfb.p99,
-        errors: result.errors,
-      });
-      log(
-        `  relay ${concurrency} streams: ${(tokens / seconds).toFixed(0)} tokens/s at ${((cpuSeconds / seconds) * 100).toFixed(0)}% of a core`,
-      );
-      await sleep(200);
+      for (const ndjson of builds) {
+        const pid = ndjson.proxy.pid;
+        const build = ndjson.route.replace(" ndjson", "");
+        const before = processTreeCpuMicros(pid);
+        const started = performance.now();
+        const result = await ndjson.run(256, concurrency, options.runMs);
+        const seconds = (performance.now() - started) / 1000;
+        const cpuSeconds = (processTreeCpuMicros(pid) - before) / 1e6;
+        const tokens = result.totalMs.length * 256;
+        const ttfb = summarize(result.ttfbMs);
+        relay.push({
+          build,
+          concurrency,
+          tokensPerSecond: tokens / seconds,
+          balancerCoreShare: cpuSeconds / seconds,
+          tokensPerCoreSecond: cpuSeconds > 0 ? tokens / cpuSeconds : Number.NaN,
+          ttfbP50Ms: ttfb.p50,
+          ttfbP99Ms: ttfb.p99,
+          errors: result.errors,
+        });
+        log(
+          `  relay ${build} ${concurrency} streams: ${(tokens / seconds).toFixed(0)} tokens/s at ${((cpuSeconds / seconds) * 100).toFixed(0)}% of a core`,
+        );
+        await sleep(200);
+      }
     }
   } finally {
     await load.stop();
     await cluster.stop();
+    await baseline?.stop();
     await nginx?.stop();
     await direct.stop();
   }

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AgentsResponse } from "@paddler/protocol";
 import { benchDesiredState } from "./bench-desired-state.js";
@@ -20,6 +21,11 @@ export interface StartBenchClusterOptions {
   tokensPerSecond?: number;
   maxBufferedRequests?: number;
   bufferedRequestTimeoutMs?: number;
+  /**
+   * Another checkout of this repository (with its node_modules) to run the balancer and agents
+   * from: the bench's baseline, so an older build is measured in the same run.
+   */
+  root?: string;
 }
 
 /** Waits until the balancer reports this many slots in total (agents load models asynchronously). */
@@ -35,8 +41,11 @@ export async function waitForSlots(managementUrl: string, total: number, timeout
 
 /** The balancer and each agent as separate processes, so /proc can tell their CPU apart. */
 export async function startBenchCluster(options: StartBenchClusterOptions): Promise<BenchCluster> {
+  const entry = (name: string) =>
+    options.root ? join(options.root, "bench/src/targets", name) : benchFile(`targets/${name}`);
   const balancer = await spawnEntry<{ addresses: Record<string, string> }>({
-    file: benchFile("targets/balancer-main.ts"),
+    file: entry("balancer-main.ts"),
+    cwd: options.root,
     args: [String(options.maxBufferedRequests ?? 1000), String(options.bufferedRequestTimeoutMs ?? 30_000)],
     nodeFlags: ["--expose-gc"],
   });
@@ -52,7 +61,8 @@ export async function startBenchCluster(options: StartBenchClusterOptions): Prom
   const agents = await Promise.all(
     Array.from({ length: options.agents }, () =>
       spawnEntry<{ id: string }>({
-        file: benchFile("targets/agent-main.ts"),
+        file: entry("agent-main.ts"),
+        cwd: options.root,
         args: [
           addresses.management ?? "",
           String(options.slotsPerAgent),

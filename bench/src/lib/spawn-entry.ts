@@ -18,6 +18,8 @@ export interface SpawnEntryOptions {
   /** Extra node flags, e.g. `--expose-gc`. */
   nodeFlags?: readonly string[];
   readyTimeoutMs?: number;
+  /** Working directory (the checkout whose tsx and workspace packages load); the repo by default. */
+  cwd?: string;
 }
 
 /**
@@ -29,9 +31,10 @@ export async function spawnEntry<Ready>({
   args = [],
   nodeFlags = [],
   readyTimeoutMs = 30_000,
+  cwd = repoRoot,
 }: SpawnEntryOptions): Promise<SpawnedEntry<Ready>> {
   const child = fork(file, [...args], {
-    cwd: repoRoot,
+    cwd,
     execArgv: ["--import", "tsx", "--conditions=@paddler/source", ...nodeFlags],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });

@@ -29,12 +29,12 @@ export function tokenCostSection(result: TokenCostResult): string[] {
     "",
     '256-token NDJSON streams, closed loop at rising concurrency. "Per core-second" is relayed tokens divided by the balancer\'s CPU seconds: what one fully busy core would carry at this mix. On this 2-core machine the synthetic agent and the load generator share the cores with the balancer, so the balancer never gets a core to itself; the per-core-second figure is the capacity estimate.',
     "",
-    "| streams at once | relayed tokens/s | balancer CPU (share of a core) | tokens per balancer core-second | first token p50 / p99 | errors |",
-    "| --- | --- | --- | --- | --- | --- |",
+    "| build | streams at once | relayed tokens/s | balancer CPU (share of a core) | tokens per balancer core-second | first token p50 / p99 | errors |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
   );
   for (const row of result.relay) {
     lines.push(
-      `| ${row.concurrency} | ${count(row.tokensPerSecond)} | ${pct(row.balancerCoreShare)} | ${count(row.tokensPerCoreSecond)} | ${ms(row.ttfbP50Ms)} / ${ms(row.ttfbP99Ms)} | ${row.errors} |`,
+      `| ${row.build ?? "balancer"} | ${row.concurrency} | ${count(row.tokensPerSecond)} | ${pct(row.balancerCoreShare)} | ${count(row.tokensPerCoreSecond)} | ${ms(row.ttfbP50Ms)} / ${ms(row.ttfbP99Ms)} | ${row.errors} |`,
     );
   }
   for (const note of result.notes) lines.push("", `Note: ${note}`);

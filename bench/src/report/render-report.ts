@@ -107,7 +107,9 @@ function goals(results: BenchResults): Goal[] {
     }
   }
   if (tokenCost) {
-    const routes = tokenCost.rows.filter((entry) => entry.route.startsWith("balancer"));
+    const routes = tokenCost.rows.filter(
+      (entry) => entry.route.startsWith("balancer") && !entry.route.endsWith("(before)"),
+    );
     const nginx = tokenCost.rows.find((entry) => entry.route === "nginx");
     if (routes.length > 0) {
       const worstStream = Math.max(...routes.map((entry) => entry.cpuUsPer16));

@@ -58,6 +58,8 @@ export async function startBenchCluster(options: StartBenchClusterOptions): Prom
   });
   if (response.status !== 204)
     throw new Error(`PUT desired state: ${response.status} ${await response.text()}`);
+  // An agent that fails to start must not leave the balancer and the other agents running.
+  const started: SpawnedEntry<{ id: string }>[] = [];
   const agents = await Promise.all(
     Array.from({ length: options.agents }, () =>
       spawnEntry<{ id: string }>({
@@ -69,9 +71,16 @@ export async function startBenchCluster(options: StartBenchClusterOptions): Prom
           options.engine,
           String(options.tokensPerSecond ?? 1_000_000),
         ],
+      }).then((agent) => {
+        started.push(agent);
+        return agent;
       }),
     ),
-  );
+  ).catch(async (error: unknown) => {
+    await Promise.allSettled(started.map((agent) => agent.stop()));
+    await balancer.stop();
+    throw error;
+  });
   await waitForSlots(managementUrl, options.agents * options.slotsPerAgent);
   return {
     balancer,

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 
 export interface MachineInfo {
   cpuModel: string;
@@ -8,6 +8,8 @@ export interface MachineInfo {
   node: string;
   kernel: string;
   date: string;
+  /** The 1-minute load average when the run started: other work on a shared machine. */
+  loadAverage?: number;
 }
 
 export function machineInfo(): MachineInfo {
@@ -24,5 +26,6 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     kernel,
     date: new Date().toISOString(),
+    loadAverage: Math.round((loadavg()[0] ?? 0) * 10) / 10,
   };
 }

@@ -30,7 +30,7 @@ export async function spawnEntry<Ready>({
   file,
   args = [],
   nodeFlags = [],
-  readyTimeoutMs = 30_000,
+  readyTimeoutMs = 120_000,
   cwd = repoRoot,
 }: SpawnEntryOptions): Promise<SpawnedEntry<Ready>> {
   const child = fork(file, [...args], {

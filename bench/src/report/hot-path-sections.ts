@@ -18,10 +18,34 @@ export function tokenCostSection(result: TokenCostResult): string[] {
     "| route | CPU / 16-token stream | CPU / 256-token stream | CPU / relayed token | CPU / request apart from tokens | backend (agent) CPU / token | errors |",
     "| --- | --- | --- | --- | --- | --- | --- |",
   ];
+  const baseline = result.rows.some((row) => row.route.endsWith("(before)"));
+  if (baseline)
+    lines.splice(
+      4,
+      0,
+      "Rows marked (before) are the baseline build (the commit before this issue's hot-path changes: Web `ReadableStream` bodies, one socket write and one agent frame per token), run from a second checkout as its own balancer and agent processes, measured in the same rounds as the current build.",
+      "",
+    );
   for (const row of result.rows) {
     lines.push(
       `| ${row.route} | ${us(row.cpuUsPer16)} | ${us(row.cpuUsPer256)} | ${us1(row.cpuUsPerToken)} | ${us(row.cpuUsPerRequest)} | ${row.route === "direct" ? "—" : us1(row.backendCpuUsPerToken)} | ${row.errors} |`,
     );
+  }
+  if (baseline) {
+    lines.push(
+      "",
+      "Current against baseline, same rounds (lower is better; below 100% is a saving):",
+      "",
+      "| route | CPU / 16-token stream | CPU / relayed token |",
+      "| --- | --- | --- |",
+    );
+    for (const row of result.rows) {
+      const before = result.rows.find((entry) => entry.route === `${row.route} (before)`);
+      if (!before) continue;
+      lines.push(
+        `| ${row.route} | ${us(row.cpuUsPer16)} vs ${us(before.cpuUsPer16)} (${pct(row.cpuUsPer16 / before.cpuUsPer16)}) | ${us1(row.cpuUsPerToken)} vs ${us1(before.cpuUsPerToken)} (${pct(row.cpuUsPerToken / before.cpuUsPerToken)}) |`,
+      );
+    }
   }
   lines.push(
     "",

@@ -52,7 +52,7 @@ function profileWhy(results: BenchResults): string {
     .slice(0, 5)
     .map((frame) => `${frame.name.replace(/ \(.*$/, "")} ${pct(frame.selfShare)}`)
     .join(", ");
-  return `the profile (below) has the balancer busy in ${pct(profile.busyShare)} of its samples; heaviest self time: ${top}`;
+  return `per token the balancer still runs a chain of promises and async generators (agent frame → queue → dispatcher → route → socket) and allocates for each step; the profile (below) shows GC, the writev syscalls and the microtask machinery ahead of any one function of ours (heaviest self time: ${top})`;
 }
 
 function goals(results: BenchResults): Goal[] {
@@ -168,7 +168,7 @@ function goals(results: BenchResults): Goal[] {
       why:
         added <= fairness.batchStepMs
           ? ""
-          : `missed by ${(added - fairness.batchStepMs).toFixed(2)} ms: the new request waits for the running decode, the erase of its slot's old tokens, then its prompt's decode, which shares the batch with the others' next tokens; the agent, its balancer driver and node-llama-cpp share 2 busy cores, so a step here varies a lot`,
+          : `missed by ${(added - fairness.batchStepMs).toFixed(2)} ms at p99 (p50 ${signedMs(fairness.busyP50Ms - fairness.idleP50Ms)}): the new request waits for the decode in flight, the erase of its slot's old tokens, then its prompt's decode, which shares the next batch with the others' tokens, and on this saturated machine the agent process itself waits for a core. Before the fix the same probe waited for the long generations to end (12.0 s p99 in this bench, 2.3–2.9 s in the issue): node-llama-cpp's batch loop kept the context lock while any sequence queued another decode, and the erase needs that lock`,
     });
   }
   list.push({
@@ -311,7 +311,7 @@ export function renderReport(results: BenchResults, charts: string[]): string {
   }
   lines.push(
     "",
-    `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Linux ${machine.kernel}, Node ${machine.node}; run ${machine.date}. The machine is shared with other work while the bench runs, so absolute times are noisy: compare the ratios, which come from targets interleaved in the same run.`,
+    `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Linux ${machine.kernel}, Node ${machine.node}; run ${machine.date}. The machine is shared with other work while the bench runs${machine.loadAverage !== undefined ? ` (load average ${machine.loadAverage} on ${machine.cores} cores when this run started${machine.loadAverage > machine.cores * 2 ? ": saturated, so every absolute figure here is inflated several times over a quiet run and open-loop rates queue up" : ""})` : ""}, so absolute times are noisy: compare the ratios, which come from targets interleaved in the same run.`,
     "",
     "Rerun: `pnpm bench` (`apt-get install -y nginx wrk` for those targets). Raw figures: `bench/results/results.json` (not committed).",
     "",

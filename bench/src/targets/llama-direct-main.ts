@@ -5,7 +5,9 @@ import { GgmlType, getLlama, type LlamaContext } from "node-llama-cpp";
 import { benchDesiredState } from "../lib/bench-desired-state.js";
 import { modelPath } from "../lib/repo-paths.js";
 
-const llama = await getLlama({ gpu: false });
+// Prebuilt binaries only: under heavy load its binary self-test can time out and "auto" would
+// then compile llama.cpp in the middle of the bench.
+const llama = await getLlama({ gpu: false, build: "never" });
 const model = await llama.loadModel({ modelPath });
 const parameters = benchDesiredState().inference_parameters;
 const contexts = new Map<number, LlamaContext>();

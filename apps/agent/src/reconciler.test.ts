@@ -61,7 +61,8 @@ function setup(options: { drainTimeoutMs: number; disposeHangs?: boolean }) {
   const reconciler = new Reconciler({
     status,
     engineFactory: factory,
-    resolveModel: async (model) => (typeof model === "object" && "LocalToAgent" in model ? model.LocalToAgent : null),
+    resolveModel: async (model) =>
+      typeof model === "object" && "LocalToAgent" in model ? model.LocalToAgent : null,
     slots: 2,
     threads: 1,
     logger: silentLogger(),
@@ -89,9 +90,7 @@ describe("Reconciler drains", () => {
     requests.ids = ["long-1", "long-2"];
     reconciler.setDesiredState(state(2048));
     await waitUntil(() => engines.length === 2 && status.fields.state_application_status === "Applied");
-    expect(cancelled).toEqual([
-      "the agent reloads its model and the drain deadline of 300 ms passed",
-    ]);
+    expect(cancelled).toEqual(["the agent reloads its model and the drain deadline of 300 ms passed"]);
     expect(engines[0]?.disposed).toBe(true);
     expect(status.fields.slots_total).toBe(2);
     // The drain was reported while it lasted, then cleared.
@@ -120,7 +119,8 @@ describe("Reconciler drains", () => {
     requests.ids = ["busy"];
     let appliedBeforeLoad = false;
     status.subscribe(() => {
-      if (engines.length < 2 && status.fields.state_application_status === "Applied") appliedBeforeLoad = true;
+      if (engines.length < 2 && status.fields.state_application_status === "Applied")
+        appliedBeforeLoad = true;
     });
     reconciler.setDesiredState(state(2048));
     await waitUntil(() => status.slotsReport().drain !== null);

@@ -14,6 +14,8 @@ export interface MultiTurnRow {
   turns: number;
   requests: number;
   failed: number;
+  /** Why requests failed, the first few distinct reasons. */
+  failures: string[];
   promptTokens: number;
   /** Prompt tokens the agents took from their KV cache (`cached_tokens`). */
   cachedPromptTokens: number;
@@ -34,6 +36,11 @@ export interface MultiTurnOptions {
   usersPerAgent: number;
   turns: number;
   maxTokens: number;
+  /**
+   * Each user reads the answer for a random 0..thinkMs before the next turn. Without it, users in
+   * lockstep make least-busy assign each user to the same agent every turn by accident.
+   */
+  thinkMs: number;
   policies: readonly PoolPolicy[];
   log: (line: string) => void;
 }
@@ -117,7 +124,7 @@ async function startCluster(agents: number, slotsPerAgent: number): Promise<Clus
 
 function userTurn(user: number, turn: number): string {
   const topic = topics[(user + turn) % topics.length] ?? "the park";
-  return `Child ${user}, turn ${turn}: please tell me what happened next with ${topic}, and what Lily said to Max when they saw it. ${"Tell me more about the colors and sounds. ".repeat(2)}`;
+  return `Child ${user}, turn ${turn}: what happened next with ${topic}, and what did Lily say to Max?`;
 }
 
 interface ChatUsage {
@@ -128,11 +135,24 @@ interface ChatUsage {
 
 interface TurnResult {
   ok: boolean;
+  error?: string;
   ttftMs: number;
   promptTokens: number;
   cachedTokens: number;
   completionTokens: number;
   content: string;
+}
+
+/** mulberry32: the same think times in every run, so policies face the same arrivals. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** One streamed chat turn through the OpenAI service, timed to its first content chunk. */
@@ -164,7 +184,8 @@ async function chatTurn(options: {
     completionTokens: 0,
     content: "",
   };
-  if (!response.ok || !response.body) return failed;
+  if (!response.ok || !response.body)
+    return { ...failed, error: `${response.status} ${(await response.text()).slice(0, 160)}` };
   let ttftMs = Number.NaN;
   let content = "";
   const seen: { usage: ChatUsage | null } = { usage: null };
@@ -192,7 +213,7 @@ async function chatTurn(options: {
     }
   }
   const { usage } = seen;
-  if (!usage) return failed;
+  if (!usage) return { ...failed, error: `no usage in the stream: ${buffered.slice(0, 160)}` };
   return {
     ok: true,
     // A turn that produced no text (EOS at once) counts its time to the end instead.
@@ -223,6 +244,7 @@ export async function runMultiTurnChatBench(options: MultiTurnOptions): Promise<
         });
         if (set.status !== 204) throw new Error(`PUT policy: ${set.status} ${await set.text()}`);
         const users = agents * options.usersPerAgent;
+        const random = seededRandom(agents);
         const results: TurnResult[] = [];
         const started = performance.now();
         await Promise.all(
@@ -238,6 +260,7 @@ export async function runMultiTurnChatBench(options: MultiTurnOptions): Promise<
               });
               results.push(result);
               messages.push({ role: "assistant", content: result.content || "..." });
+              await new Promise((resolve) => setTimeout(resolve, random() * options.thinkMs));
             }
           }),
         );
@@ -254,6 +277,10 @@ export async function runMultiTurnChatBench(options: MultiTurnOptions): Promise<
           turns: options.turns,
           requests: results.length,
           failed: results.length - ok.length,
+          failures: [...new Set(results.flatMap((result) => (result.error ? [result.error] : [])))].slice(
+            0,
+            3,
+          ),
           promptTokens,
           cachedPromptTokens,
           cacheFraction: promptTokens > 0 ? cachedPromptTokens / promptTokens : Number.NaN,

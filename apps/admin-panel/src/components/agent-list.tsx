@@ -6,7 +6,15 @@ import { agentState } from "./agent-state.js";
 const filterFrom = 8;
 
 /** Every agent in a compact table that stays readable at fifty; a filter appears when there are many. */
-export function AgentList({ agents }: { agents: readonly AgentControllerSnapshot[] }) {
+export function AgentList({
+  agents,
+  title = "Agents",
+}: {
+  agents: readonly AgentControllerSnapshot[];
+  /** The heading; one list per pool names its pool. */
+  title?: string;
+}) {
+  const headingId = useId();
   const [filter, setFilter] = useState("");
   const deferredFilter = useDeferredValue(filter.trim().toLowerCase());
   const filterId = useId();
@@ -23,10 +31,10 @@ export function AgentList({ agents }: { agents: readonly AgentControllerSnapshot
     : agents;
 
   return (
-    <section aria-labelledby="agents-heading">
+    <section aria-labelledby={headingId}>
       <div className="section-head">
-        <h2 id="agents-heading">
-          Agents <span className="muted">({agents.length})</span>
+        <h2 id={headingId}>
+          {title} <span className="muted">({agents.length})</span>
         </h2>
         <p className="summary" data-testid="fleet-summary">
           {processing} of {total} slots busy · {desired} desired

@@ -1,3 +1,4 @@
+import type { AgentControllerSnapshot, ModelPoolSummary } from "@paddler/client";
 import { agentDesiredModelToUri } from "@paddler/protocol";
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "wouter";
@@ -10,12 +11,14 @@ import { usePanel } from "../config/panel-context.js";
 import { agentsQueryOptions } from "../queries/agents.js";
 import { bufferedRequestsQueryOptions } from "../queries/buffered-requests.js";
 import { desiredStateQueryOptions } from "../queries/desired-state.js";
+import { DEFAULT_POOL, poolsQueryOptions } from "../queries/pools.js";
 
 export function DashboardPage() {
   const { client, config } = usePanel();
   const agents = useQuery(agentsQueryOptions(client));
   const buffered = useQuery(bufferedRequestsQueryOptions(client));
   const desired = useQuery(desiredStateQueryOptions(client));
+  const pools = useQuery(poolsQueryOptions(client));
   const list = agents.data?.agents ?? [];
   const desiredModel = desired.data ? agentDesiredModelToUri(desired.data.model) : null;
 
@@ -56,6 +59,8 @@ export function DashboardPage() {
         </p>
       ) : agents.isPending ? (
         <p className="muted">Connecting to the agents stream…</p>
+      ) : (pools.data?.pools.length ?? 1) > 1 ? (
+        <PoolGroups pools={pools.data?.pools ?? []} agents={list} />
       ) : list.length === 0 ? (
         <section aria-labelledby="agents-heading" className="empty">
           <h2 id="agents-heading">Agents</h2>
@@ -65,6 +70,46 @@ export function DashboardPage() {
         <AgentList agents={list} />
       )}
       <AddAgentHelp managementAddr={config.managementAddr} />
+    </>
+  );
+}
+
+const policyLabels: Record<ModelPoolSummary["policy"], string> = {
+  least_busy: "least busy",
+  sticky: "sticky sessions",
+  prefix_affinity: "prefix affinity",
+};
+
+/** With several pools, the agents are grouped by the pool they serve, each with its model and buffer. */
+function PoolGroups({
+  pools,
+  agents,
+}: {
+  pools: readonly ModelPoolSummary[];
+  agents: readonly AgentControllerSnapshot[];
+}) {
+  return (
+    <>
+      {pools.map((pool) => {
+        const members = agents.filter((agent) => (agent.pool ?? DEFAULT_POOL) === pool.name);
+        const model = pool.desired_state ? agentDesiredModelToUri(pool.desired_state.model) : null;
+        const modelLink =
+          pool.name === DEFAULT_POOL ? "/model" : `/model?pool=${encodeURIComponent(pool.name)}`;
+        return (
+          <div className="pool-group" key={pool.name} data-pool={pool.name}>
+            <p className="summary" data-testid="pool-summary">
+              <strong>Pool {pool.name}</strong> · {model ? <code className="wrap">{model}</code> : "no model"}{" "}
+              · {policyLabels[pool.policy]} · {pool.buffered_requests} buffered ·{" "}
+              <Link href={modelLink}>Model</Link>
+            </p>
+            {members.length === 0 ? (
+              <p className="muted">No agent serves {pool.name} yet; its requests wait in its buffer.</p>
+            ) : (
+              <AgentList agents={members} title={`Agents in ${pool.name}`} />
+            )}
+          </div>
+        );
+      })}
     </>
   );
 }

@@ -13,17 +13,26 @@ import {
   validateModelForm,
 } from "../model-form/model-form-values.js";
 import { ModelUriInput } from "../model-form/model-uri-input.js";
-import { desiredStateQueryOptions, saveDesiredStateMutationOptions } from "../queries/desired-state.js";
+import { useSelectedPool } from "../pools/use-selected-pool.js";
+import {
+  DEFAULT_POOL,
+  poolDesiredStateQueryOptions,
+  savePoolDesiredStateMutationOptions,
+} from "../queries/pools.js";
 
 export function ModelPage() {
   const { client } = usePanel();
-  const desired = useQuery(desiredStateQueryOptions(client));
+  const [pool] = useSelectedPool();
+  const desired = useQuery(poolDesiredStateQueryOptions(client, pool));
   return (
     <>
-      <h1>Model and parameters</h1>
+      <h1>
+        Model and parameters
+        {pool === DEFAULT_POOL ? null : <span className="muted"> · pool {pool}</span>}
+      </h1>
       <p className="lead">
-        What every agent runs. Saving stores the desired state; agents finish their requests, unload and load
-        it again.
+        What every agent {pool === DEFAULT_POOL ? "of the default pool" : `of pool ${pool}`} runs. Saving
+        stores the desired state; agents finish their requests, unload and load it again.
       </p>
       {desired.isError ? (
         <p className="error" role="alert">
@@ -32,16 +41,16 @@ export function ModelPage() {
       ) : desired.isPending ? (
         <p className="muted">Loading the desired state…</p>
       ) : (
-        <ModelForm initial={formValuesFromState(desired.data)} />
+        <ModelForm key={pool} pool={pool} initial={formValuesFromState(desired.data)} />
       )}
     </>
   );
 }
 
-function ModelForm({ initial }: { initial: ModelFormValues }) {
+function ModelForm({ initial, pool }: { initial: ModelFormValues; pool: string }) {
   const { client } = usePanel();
   const queryClient = useQueryClient();
-  const save = useMutation(saveDesiredStateMutationOptions(client, queryClient));
+  const save = useMutation(savePoolDesiredStateMutationOptions(client, queryClient, pool));
   const [values, setValues] = useState(initial);
   const [errors, setErrors] = useState<ModelFormErrors>({});
   const [submitted, setSubmitted] = useState(false);

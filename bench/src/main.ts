@@ -9,6 +9,7 @@ import { runAddedLatencyBench } from "./benches/added-latency-bench.js";
 import { runFairnessBench } from "./benches/fairness-bench.js";
 import { runLlamaServerEnginesBench } from "./benches/llama-server-engines-bench.js";
 import { runModelThroughputBench } from "./benches/model-throughput-bench.js";
+import { runMultiTurnChatBench } from "./benches/multi-turn-chat-bench.js";
 import { runOverheadBench } from "./benches/overhead-bench.js";
 import { runProfileBench } from "./benches/profile-bench.js";
 import { runScaleBench } from "./benches/scale-bench.js";
@@ -29,6 +30,7 @@ const names = [
   "scale",
   "profile",
   "llama-server",
+  "multi-turn",
 ] as const;
 const { values } = parseArgs({
   options: { only: { type: "string" }, quick: { type: "boolean" }, baseline: { type: "string" } },
@@ -50,6 +52,7 @@ const results: BenchResults = {
   tokenCost: null,
   fairness: null,
   profile: null,
+  multiTurn: null,
 };
 
 async function step<T>(
@@ -110,6 +113,18 @@ results.fairness = await step("fairness", true, () =>
 );
 results.scale = await step("scale", false, () =>
   runScaleBench({ agentCounts: [1, 10, 100, 1000], bufferedRequests: 10_000, dispatchRequests: 300, log }),
+);
+results.multiTurn = await step("multi-turn", true, () =>
+  runMultiTurnChatBench({
+    agentCounts: [2, 4],
+    slotsPerAgent: 2,
+    usersPerAgent: 2,
+    turns: values.quick ? 3 : 8,
+    maxTokens: 16,
+    thinkMs: 3000,
+    policies: ["least_busy", "sticky", "prefix_affinity"],
+    log,
+  }),
 );
 const charts: string[] = [];
 await mkdir(resultsDir, { recursive: true });

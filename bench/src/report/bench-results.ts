@@ -1,6 +1,7 @@
 import type { AddedLatencyRow } from "../benches/added-latency-bench.js";
 import type { FairnessResult } from "../benches/fairness-bench.js";
 import type { ThroughputRow } from "../benches/model-throughput-bench.js";
+import type { MultiTurnRow } from "../benches/multi-turn-chat-bench.js";
 import type { OverheadResult } from "../benches/overhead-bench.js";
 import type { ProfileResult } from "../benches/profile-bench.js";
 import type { ScaleResult } from "../benches/scale-bench.js";
@@ -21,4 +22,6 @@ export interface BenchResults {
   tokenCost: TokenCostResult | null;
   fairness: FairnessResult | null;
   profile: ProfileResult | null;
+  /** Issue 15: pool policies on a multi-turn chat workload; absent in results from before. */
+  multiTurn?: MultiTurnRow[] | null;
 }

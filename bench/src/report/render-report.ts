@@ -7,6 +7,7 @@ import type {
 } from "../benches/overhead-bench.js";
 import type { BenchResults } from "./bench-results.js";
 import { fairnessSection, profileSection, tokenCostSection } from "./hot-path-sections.js";
+import { multiTurnSection } from "./multi-turn-section.js";
 
 const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)} ms` : "n/a");
 const signedMs = (value: number) =>
@@ -369,6 +370,7 @@ export function renderReport(results: BenchResults, charts: string[]): string {
     lines.push("");
   }
   if (results.fairness) lines.push(...fairnessSection(results.fairness), "");
+  if (results.multiTurn) lines.push(...multiTurnSection(results.multiTurn), "");
   if (results.scale) {
     const { scale } = results;
     lines.push(

@@ -29,7 +29,8 @@ if [ ! -x "$binary" ]; then
   echo "build-llama-server: building llama-server from $bundle (10-20 minutes on two cores)" >&2
   git clone --quiet "$bundle" "$work/src"
   cmake -S "$work/src" -B "$work/build" -DLLAMA_CURL=OFF -DLLAMA_BUILD_TESTS=OFF \
-    -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=ON -DGGML_NATIVE=ON -DCMAKE_BUILD_TYPE=Release >&2
+    -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=ON -DGGML_NATIVE=ON -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_BUILD_RPATH='$ORIGIN' >&2
   cmake --build "$work/build" --target llama-server -j "$(nproc)" >&2
   rm -rf "$target.partial"
   mkdir -p "$target.partial/bin"

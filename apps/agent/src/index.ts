@@ -8,6 +8,7 @@ export type {
 } from "./engine/inference-engine.js";
 export { createSyntheticEngineFactory } from "./engine/synthetic-engine.js";
 export { findLlamaServerBinary } from "./engines/llama-server-managed/find-llama-server-binary.js";
+export { llamaServerEnv } from "./engines/llama-server-managed/llama-server-env.js";
 export { spawnWatched, type WatchedProcess } from "./engines/llama-server-managed/spawn-watched.js";
 export { defaultCacheDir } from "./model-sources/default-cache-dir.js";
 export { huggingFaceSettingsFromEnv } from "./model-sources/hugging-face-settings.js";

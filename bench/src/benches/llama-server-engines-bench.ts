@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { findLlamaServerBinary, spawnWatched } from "@paddler/agent";
+import { findLlamaServerBinary, llamaServerEnv, spawnWatched } from "@paddler/agent";
 import { type BenchCluster, startBenchCluster, waitForSlots } from "../lib/bench-cluster.js";
 import { freePort } from "../lib/free-port.js";
 import { generateOverHttp } from "../lib/generate-over-http.js";
@@ -67,23 +67,27 @@ export async function runLlamaServerEnginesBench(
   if (!binary) throw new Error("no llama-server: run scripts/build-llama-server.sh first");
   const port = await freePort();
   const rootUrl = `http://127.0.0.1:${port}`;
-  const direct = spawnWatched(binary, [
-    "--model",
-    modelPath,
-    "--host",
-    "127.0.0.1",
-    "--port",
-    String(port),
-    "--parallel",
-    String(slots),
-    "--ctx-size",
-    "4096",
-    "--threads",
-    "1",
-    "--batch-size",
-    "512",
-    "--no-webui",
-  ]);
+  const direct = spawnWatched(
+    binary,
+    [
+      "--model",
+      modelPath,
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--parallel",
+      String(slots),
+      "--ctx-size",
+      "4096",
+      "--threads",
+      "1",
+      "--batch-size",
+      "512",
+      "--no-webui",
+    ],
+    llamaServerEnv(binary),
+  );
   direct.child.stdout.resume();
   direct.child.stderr.resume();
   for (;;) {

@@ -16,7 +16,8 @@ export function effectiveSampling(state: AgentDesiredState | null, overrides: Sa
     presence_penalty: overrides?.penalty_presence ?? parameters.penalty_presence,
     frequency_penalty: overrides?.penalty_frequency ?? parameters.penalty_frequency,
     repeat_penalty: overrides?.penalty_repeat ?? parameters.penalty_repeat,
-    repeat_last_n: parameters.penalty_last_n,
+    // Paddler's -1 is "the whole context"; llama-server takes only counts.
+    repeat_last_n: parameters.penalty_last_n < 0 ? parameters.context_size : parameters.penalty_last_n,
     ...(overrides?.seed !== undefined ? { seed: overrides.seed } : {}),
     ...(overrides?.stop ? { stop: overrides.stop } : {}),
   };

@@ -1,5 +1,5 @@
 import { createServer } from "node:net";
-import { spawnWatched, type WatchedProcess } from "@paddler/agent";
+import { llamaServerEnv, spawnWatched, type WatchedProcess } from "@paddler/agent";
 
 /** A port on 127.0.0.1 that was free a moment ago. */
 export function freePort(): Promise<number> {
@@ -51,7 +51,7 @@ export async function startLlamaServerProcess(options: {
   const server: LlamaServerProcess = {
     rootUrl,
     async start() {
-      process = spawnWatched(options.binary, args);
+      process = spawnWatched(options.binary, args, llamaServerEnv(options.binary));
       process.child.stdout.resume();
       process.child.stderr.resume();
       const deadline = Date.now() + 120_000;

@@ -20,7 +20,14 @@ const completionEventSchema = z.object({
   stop: z.boolean().default(false),
   tokens_predicted: z.number().int().nonnegative().optional(),
   tokens_evaluated: z.number().int().nonnegative().optional(),
-  timings: z.object({ cache_n: z.number().int().nonnegative().optional() }).loose().optional(),
+  timings: z
+    .object({
+      cache_n: z.number().int().nonnegative().optional(),
+      prompt_n: z.number().int().nonnegative().optional(),
+      predicted_n: z.number().int().nonnegative().optional(),
+    })
+    .loose()
+    .optional(),
 });
 
 /** A failed reply as Paddler's result; a prompt too long for the slot says so in the words the balancer knows. */
@@ -90,9 +97,10 @@ export function createLlamaServerAdapter(options: {
             Done: {
               usage: {
                 ...emptyTokenUsage(),
-                prompt_tokens: event.tokens_evaluated ?? 0,
+                prompt_tokens:
+                  event.tokens_evaluated ?? (event.timings?.prompt_n ?? 0) + (event.timings?.cache_n ?? 0),
                 cached_prompt_tokens: event.timings?.cache_n ?? 0,
-                content_tokens: event.tokens_predicted ?? 0,
+                content_tokens: event.tokens_predicted ?? event.timings?.predicted_n ?? 0,
               },
             },
           };

@@ -9,6 +9,7 @@ import { UpstreamEngine } from "../../engine/upstream-engine.js";
 import { createLlamaServerAdapter } from "../llama-server-external/llama-server-adapter.js";
 import { freePort } from "./free-port.js";
 import { llamaServerArgs } from "./llama-server-args.js";
+import { llamaServerEnv } from "./llama-server-env.js";
 import { spawnWatched, type WatchedProcess } from "./spawn-watched.js";
 
 export interface ManagedLlamaServerFactoryOptions {
@@ -71,7 +72,7 @@ export function createManagedLlamaServerFactory(
     const start = () => {
       const args = llamaServerArgs({ ...load, port, chatTemplateFile, kvCacheFallback });
       log.info("starting llama-server", { binary, args: args.join(" ") });
-      const started = spawnWatched(binary, args);
+      const started = spawnWatched(binary, args, llamaServerEnv(binary));
       for (const stream of [started.child.stdout, started.child.stderr]) {
         stream.setEncoding("utf8");
         stream.on("data", (text: string) => {

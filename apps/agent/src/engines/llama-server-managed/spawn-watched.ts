@@ -30,9 +30,14 @@ export interface WatchedProcess {
 }
 
 /** Starts `command args…` so that it never outlives the agent, however the agent ends. */
-export function spawnWatched(command: string, args: readonly string[]): WatchedProcess {
+export function spawnWatched(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): WatchedProcess {
   const child = spawn("/bin/sh", ["-c", watchdog, "paddler-watchdog", command, ...args], {
     stdio: ["pipe", "pipe", "pipe"],
+    env,
   });
   const exited = new Promise<string>((resolve) => {
     child.once("exit", (code, signal) => resolve(signal ?? `exit code ${code}`));

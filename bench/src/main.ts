@@ -142,7 +142,7 @@ if (profiled) {
   );
 }
 // Writes bench/results/llama-server-engines.md itself; needs scripts/build-llama-server.sh's binary.
-await step("llama-server", true, () =>
+results.llamaServer = await step("llama-server", true, () =>
   runLlamaServerEnginesBench({ slots: 2, maxTokens: 128, rounds: values.quick ? 1 : 3, log }),
 );
 results.durations.total = (performance.now() - started) / 1000;

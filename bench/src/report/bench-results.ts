@@ -1,5 +1,6 @@
 import type { AddedLatencyRow } from "../benches/added-latency-bench.js";
 import type { FairnessResult } from "../benches/fairness-bench.js";
+import type { LlamaServerEnginesRow } from "../benches/llama-server-engines-bench.js";
 import type { ThroughputRow } from "../benches/model-throughput-bench.js";
 import type { MultiTurnRow } from "../benches/multi-turn-chat-bench.js";
 import type { OverheadResult } from "../benches/overhead-bench.js";
@@ -24,4 +25,6 @@ export interface BenchResults {
   profile: ProfileResult | null;
   /** Issue 15: pool policies on a multi-turn chat workload; absent in results from before. */
   multiTurn?: MultiTurnRow[] | null;
+  /** Issue 14's llama-server comparison (its own table: llama-server-engines.md). */
+  llamaServer?: LlamaServerEnginesRow[] | null;
 }

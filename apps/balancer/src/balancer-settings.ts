@@ -26,6 +26,8 @@ export interface BalancerSettings {
   /** Bearer keys of the inference and OpenAI services; none means no authentication (Paddler). */
   inferenceApiKeys?: readonly string[];
   managementToken?: string | null;
+  /** A JSON file of pools, aliases and routing rules applied at start-up (see `applyFleetFile`). */
+  fleetFile?: string | null;
   agentJoinSecret?: string | null;
   maxRequestBodyBytes?: number;
   maxPromptChars?: number;
@@ -54,6 +56,7 @@ export const balancerSettingsDefaults = {
   inferenceApiKeys: [],
   managementToken: null,
   agentJoinSecret: null,
+  fleetFile: null,
   maxRequestBodyBytes: 10 * 1024 * 1024,
   ...defaultRequestLimits,
   maxWebSocketFrameBytes: defaultServeLimits.maxWebSocketPayload,

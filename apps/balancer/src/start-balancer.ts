@@ -19,6 +19,7 @@ import { startStatsdReporter } from "./metrics/statsd-reporter.js";
 import { teeDispatchMetrics } from "./metrics/tee-dispatch-metrics.js";
 import { createOpenAIApp } from "./openai/openai-app.js";
 import { Fleet } from "./pools/fleet.js";
+import { applyFleetFile } from "./pools/fleet-file.js";
 import { poolPickers } from "./pools/pool-pickers.js";
 import { isLoopbackHost } from "./security/is-loopback-host.js";
 import { createSecretMatcher } from "./security/secret-matcher.js";
@@ -78,6 +79,14 @@ export async function startBalancer({
   });
   const loadedFleet = await Fleet.load({ database: stateDatabase, registry, slots: pool });
   fleet = loadedFleet;
+  if (config.fleetFile) {
+    try {
+      await applyFleetFile(loadedFleet, config.fleetFile);
+    } catch (error) {
+      await stateDatabase.close();
+      throw error;
+    }
+  }
   const cluster = loadedFleet.default;
   // Changes other balancers write to a shared database reach this balancer and its agents too.
   stateDatabase.subscribe((change) => {

@@ -26,6 +26,8 @@ export interface BalancerConfig {
   webAdminPanelAddr: Addr | null;
   compatOpenaiAddr: Addr | null;
   stateDatabase: string;
+  /** `--fleet-file`: pools, aliases and routing rules applied at start-up; null when not given. */
+  fleetFile: string | null;
   maxBufferedRequests: number;
   bufferedRequestTimeoutMs: number;
   inferenceItemTimeoutMs: number;
@@ -97,6 +99,12 @@ export const balancerFlags: readonly FlagDefinition[] = [
     name: "state-database-file",
     valueName: "path",
     description: "File holding the state database URL (keeps a password off the command line)",
+  },
+  {
+    name: "fleet-file",
+    valueName: "path",
+    env: "PADDLER_FLEET_FILE",
+    description: "JSON file of model pools, aliases, routing rules and pool policies to apply at start-up",
   },
   {
     name: "max-buffered-requests",
@@ -295,6 +303,7 @@ const balancerFlagsSchema = z
     "compat-openai-addr": nullableAddr,
     "state-database": z.string().optional(),
     "state-database-file": z.string().min(1).optional(),
+    "fleet-file": z.string().min(1).optional(),
     "max-buffered-requests": integerFlagSchema({ min: 0, max: Number.MAX_SAFE_INTEGER }),
     "buffered-request-timeout": timeoutMs,
     "inference-item-timeout": timeoutMs,
@@ -346,6 +355,7 @@ const balancerFlagsSchema = z
         url: flags["state-database"] ?? null,
         file: flags["state-database-file"] ?? null,
       },
+      fleetFile: flags["fleet-file"] ?? null,
       maxBufferedRequests: flags["max-buffered-requests"],
       bufferedRequestTimeoutMs: flags["buffered-request-timeout"],
       inferenceItemTimeoutMs: flags["inference-item-timeout"],

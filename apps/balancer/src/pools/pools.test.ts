@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { silentLogger } from "@paddler/logger";
 import {
   type BalancerDesiredState,
@@ -306,5 +309,58 @@ describe("model pools", () => {
       ["default", 0],
       ["chat", 1],
     ]);
+  });
+});
+
+describe("fleet file", () => {
+  it("creates its pools and applies its routing at start-up, and a bad rule stops start-up naming the file and the rule", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "paddler-fleet-file-"));
+    const path = join(directory, "fleet.json");
+    await writeFile(
+      path,
+      JSON.stringify({
+        pools: { chat: chatState, embed: embedState },
+        aliases: { "gpt-4o-mini": "chat" },
+        rules: [{ pattern: "text-embedding-.*", pool: "embed" }],
+        pool_policies: { chat: "sticky" },
+      }),
+    );
+    const settings = {
+      inferenceAddr: local,
+      managementAddr: local,
+      webAdminPanelAddr: null,
+      compatOpenaiAddr: null,
+      stateDatabase: "memory://",
+      maxBufferedRequests: 10,
+      bufferedRequestTimeoutMs: 20_000,
+      inferenceItemTimeoutMs: 20_000,
+      inferenceCorsAllowedHosts: [],
+      managementCorsAllowedHosts: [],
+      statsdPrefix: "paddler_",
+    };
+    balancer = await startBalancer({ logger: silentLogger(), config: { ...settings, fleetFile: path } });
+    const management = `http://${balancer.addresses.management}`;
+    expect((await pools(management)).pools.map((pool) => [pool.name, pool.policy, pool.aliases])).toEqual([
+      ["default", "least_busy", []],
+      ["chat", "sticky", ["gpt-4o-mini"]],
+      ["embed", "prefix_affinity", []],
+    ]);
+    await balancer.close();
+    balancer = null;
+
+    await writeFile(path, JSON.stringify({ rules: [{ pattern: "a(", pool: "chat" }] }));
+    const error = await startBalancer({
+      logger: silentLogger(),
+      config: { ...settings, fleetFile: path },
+    }).catch((thrown: unknown) => thrown);
+    expect(String(error)).toContain(path);
+    expect(String(error)).toContain("rules.0.pattern: not a valid regular expression");
+    await writeFile(path, JSON.stringify({ fallback_pool: "nowhere" }));
+    const dangling = await startBalancer({
+      logger: silentLogger(),
+      config: { ...settings, fleetFile: path },
+    }).catch((thrown: unknown) => thrown);
+    expect(String(dangling)).toContain("fallback_pool: names pool 'nowhere'");
+    await rm(directory, { recursive: true, force: true });
   });
 });

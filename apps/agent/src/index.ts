@@ -12,4 +12,7 @@ export { llamaServerEnv } from "./engines/llama-server-managed/llama-server-env.
 export { spawnWatched, type WatchedProcess } from "./engines/llama-server-managed/spawn-watched.js";
 export { defaultCacheDir } from "./model-sources/default-cache-dir.js";
 export { huggingFaceSettingsFromEnv } from "./model-sources/hugging-face-settings.js";
-export { type AgentSettings, type RunningAgent, type StartAgentOptions, startAgent } from "./start-agent.js";
+export {
+  type AgentSettings,
+  type AgentSlotsView,
+  type RunningAgent, type StartAgentOptions, startAgent } from "./start-agent.js";

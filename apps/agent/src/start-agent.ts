@@ -43,9 +43,19 @@ export interface StartAgentOptions {
   shutdownGraceMs?: number;
 }
 
+/** The agent's slots as its parts see them; when all is well they agree. */
+export interface AgentSlotsView {
+  /** Requests the runner runs (what the agent reports to the balancer). */
+  running: string[];
+  /** The engine's own count, or null while no engine is loaded. */
+  engine: { slotsTotal: number; slotsProcessing: number } | null;
+}
+
 export interface RunningAgent {
   readonly id: string;
   readonly status: AgentStatus;
+  /** For health checks and tests: the runner's and the engine's view of the slots. */
+  slots(): AgentSlotsView;
   /** Deregisters, lets running requests finish, frees the model. */
   close(): Promise<void>;
 }
@@ -147,6 +157,13 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
   return {
     id,
     status,
+    slots: () => {
+      const engine = engineHost.engine;
+      return {
+        running: runner.runningIds(),
+        engine: engine ? { slotsTotal: engine.slotsTotal, slotsProcessing: engine.slotsProcessing } : null,
+      };
+    },
     close: () => {
       closing ??= (async () => {
         // Deregister first so the balancer sends nothing new, let running requests finish on

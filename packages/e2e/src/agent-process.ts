@@ -17,6 +17,9 @@ export function spawnAgentProcess(options: {
   name: string;
   id: string;
   cacheDir?: string;
+  drainTimeoutMs?: number;
+  /** Opens an IPC channel (see `askSlots`). */
+  ipc?: boolean;
 }): AgentProcess {
   const entry = resolve(repoRoot, "packages/e2e/src/fixtures/agent-process-entry.ts");
   const child = spawn(
@@ -31,8 +34,9 @@ export function spawnAgentProcess(options: {
       options.name,
       options.id,
       options.cacheDir ?? "/tmp",
+      String(options.drainTimeoutMs ?? 30_000),
     ],
-    { cwd: repoRoot, stdio: ["ignore", "inherit", "inherit"] },
+    { cwd: repoRoot, stdio: options.ipc ? ["ignore", "inherit", "inherit", "ipc"] : ["ignore", "inherit", "inherit"] },
   );
   const exited = new Promise<void>((done) => child.once("exit", () => done()));
   return { id: options.id, child, exited, kill: (signal) => child.kill(signal) };

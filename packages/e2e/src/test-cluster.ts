@@ -44,6 +44,8 @@ export interface TestCluster {
     name?: string;
     agentId?: string;
     pool?: string;
+    drainTimeoutMs?: number;
+    shutdownGraceMs?: number;
   }): Promise<RunningAgent>;
   putDesiredState(state: BalancerDesiredState): Promise<void>;
   agentsSnapshot(): Promise<AgentsResponse>;
@@ -93,7 +95,7 @@ export async function startTestCluster(
     managementUrl,
     managementAddress,
     logger,
-    async addAgent({ slots = 2, name, agentId, pool } = {}) {
+    async addAgent({ slots = 2, name, agentId, pool, drainTimeoutMs, shutdownGraceMs = 2000 } = {}) {
       const agent = await startAgent({
         config: {
           managementAddr: managementAddress,
@@ -101,12 +103,13 @@ export async function startTestCluster(
           slots,
           threads: 1,
           ...(pool === undefined ? {} : { pool }),
+          ...(drainTimeoutMs === undefined ? {} : { drainTimeoutMs }),
         },
         logger: logger.child({ service: "agent" }),
         cacheDir,
         agentId,
         huggingFaceEndpoint: options.huggingFaceEndpoint ?? "http://127.0.0.1:9",
-        shutdownGraceMs: 2000,
+        shutdownGraceMs,
       });
       cluster.agents.push(agent);
       return agent;

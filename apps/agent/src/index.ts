@@ -15,4 +15,7 @@ export { huggingFaceSettingsFromEnv } from "./model-sources/hugging-face-setting
 export {
   type AgentSettings,
   type AgentSlotsView,
-  type RunningAgent, type StartAgentOptions, startAgent } from "./start-agent.js";
+  type RunningAgent,
+  type StartAgentOptions,
+  startAgent,
+} from "./start-agent.js";

@@ -36,7 +36,10 @@ export function spawnAgentProcess(options: {
       options.cacheDir ?? "/tmp",
       String(options.drainTimeoutMs ?? 30_000),
     ],
-    { cwd: repoRoot, stdio: options.ipc ? ["ignore", "inherit", "inherit", "ipc"] : ["ignore", "inherit", "inherit"] },
+    {
+      cwd: repoRoot,
+      stdio: options.ipc ? ["ignore", "inherit", "inherit", "ipc"] : ["ignore", "inherit", "inherit"],
+    },
   );
   const exited = new Promise<void>((done) => child.once("exit", () => done()));
   return { id: options.id, child, exited, kill: (signal) => child.kill(signal) };

@@ -120,10 +120,7 @@ describe("every cancel path frees the engine's sequence", () => {
     await cluster.putDesiredState(reloaded);
     const body = await text;
     expect(body).toContain("Request cancelled by the agent: the agent reloads its model");
-    await waitUntil(
-      () => cluster.agents[0]?.status.fields.state_application_status === "Applied",
-      60_000,
-    );
+    await waitUntil(() => cluster.agents[0]?.status.fields.state_application_status === "Applied", 60_000);
     await cluster.waitForSlots(2);
     await expectAllFree(cluster);
   });

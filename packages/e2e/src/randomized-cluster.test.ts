@@ -8,19 +8,15 @@ import { runSeeds, seedsFromEnv } from "./randomized/run-seeds.js";
 const ciSeeds = [1201, 1202, 1203];
 
 describe("randomized cluster (real balancer, two real agents, the real model)", () => {
-  it(
-    "keeps every invariant over the fixed seeds",
-    async () => {
-      const outcome = await runSeeds({
-        seeds: seedsFromEnv(ciSeeds),
-        log: (line) => console.log(`[randomized] ${line}`),
-      });
-      console.log(`[randomized] ${JSON.stringify({ ...outcome.totals, driftHealed: outcome.driftHealed })}`);
-      if (outcome.failure) {
-        console.error(`[randomized] failing seed: ${outcome.failure.seed}`);
-      }
-      expect(outcome.failure).toBeNull();
-    },
-    600_000,
-  );
+  it("keeps every invariant over the fixed seeds", async () => {
+    const outcome = await runSeeds({
+      seeds: seedsFromEnv(ciSeeds),
+      log: (line) => console.log(`[randomized] ${line}`),
+    });
+    console.log(`[randomized] ${JSON.stringify({ ...outcome.totals, driftHealed: outcome.driftHealed })}`);
+    if (outcome.failure) {
+      console.error(`[randomized] failing seed: ${outcome.failure.seed}`);
+    }
+    expect(outcome.failure).toBeNull();
+  }, 600_000);
 });

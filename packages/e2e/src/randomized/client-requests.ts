@@ -87,7 +87,10 @@ export async function runClientRequest(
   }
 }
 
-async function httpRequest(spec: RequestSpec, urls: { inference: string; openai: string }): Promise<RequestEnd> {
+async function httpRequest(
+  spec: RequestSpec,
+  urls: { inference: string; openai: string },
+): Promise<RequestEnd> {
   const max_tokens = maxTokensOf(spec.maxTokens);
   const [url, body] =
     spec.route === "native"

@@ -4,7 +4,12 @@ import { join } from "node:path";
 import type { AgentSlotsView } from "@paddler/agent";
 import { type RunningBalancer, startBalancer } from "@paddler/balancer";
 import { createLogger } from "@paddler/logger";
-import type { AgentsResponse, AgentSlotsReport, BalancerDesiredState, SlotAggregatedStatusSnapshot } from "@paddler/protocol";
+import type {
+  AgentSlotsReport,
+  AgentsResponse,
+  BalancerDesiredState,
+  SlotAggregatedStatusSnapshot,
+} from "@paddler/protocol";
 import { type AgentProcess, spawnAgentProcess } from "../agent-process.js";
 import { testDesiredState } from "../test-cluster.js";
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { agentDrainStatusSchema } from "./agent-slots-report.js";
 import { agentStatusFieldsSchema } from "./slot-aggregated-status-snapshot.js";
 
 /** One agent as the management API shows it. */
@@ -14,6 +15,8 @@ export const agentControllerSnapshotSchema = agentStatusFieldsSchema.extend({
   last_status_at: z.number().optional(),
   /** An operator drained the agent: it gets no new requests until let back. */
   drained_by_operator: z.boolean().optional(),
+  /** The agent drains before a reload (slots still busy, since when, its deadline); null when not. */
+  reload_drain: agentDrainStatusSchema.nullable().optional(),
 });
 export type AgentControllerSnapshot = z.infer<typeof agentControllerSnapshotSchema>;
 

@@ -55,7 +55,7 @@ export class AgentController {
   /** Leased requests only: what reconciliation compares with the agent's report. */
   readonly #leased = new Map<string, InFlight>();
   readonly #strays = new Map<string, number>();
-  #drain: AgentDrainStatus | null = null;
+  #reloadDrain: AgentDrainStatus | null = null;
   #reportsRunning = false;
 
   constructor(options: {
@@ -110,8 +110,8 @@ export class AgentController {
   }
 
   /** The agent's drain before a reload, as it last reported it. */
-  get drain(): AgentDrainStatus | null {
-    return this.#drain;
+  get reloadDrain(): AgentDrainStatus | null {
+    return this.#reloadDrain;
   }
 
   /** Applies a status update; stale versions are dropped, as in Paddler. Returns whether it applied. */
@@ -141,6 +141,8 @@ export class AgentController {
       connected_at: this.#connectedAt,
       last_status_at: this.#lastStatusAt,
       drained_by_operator: this.#drainedByOperator,
+      // Only agents that report their slots (ours) say whether they drain.
+      ...(this.#reportsRunning ? { reload_drain: this.#reloadDrain } : {}),
     };
   }
 
@@ -197,7 +199,7 @@ export class AgentController {
    */
   reconcile(report: AgentSlotsReport, now: number, graceMs: number): LeaseDrift {
     this.#reportsRunning = true;
-    this.#drain = report.drain;
+    this.#reloadDrain = report.drain;
     const drift = reconcileLeases({
       leases: this.#leased,
       strays: this.#strays,

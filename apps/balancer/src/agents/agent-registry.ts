@@ -115,12 +115,14 @@ export class AgentRegistry {
    * AgentController.reconcile), count it, and log it once with the request ids.
    */
   reconcile(agent: AgentController, report: AgentSlotsReport): void {
-    const drainBefore = agent.drain;
+    const drainBefore = agent.reloadDrain;
     const { now = Date.now, driftGraceMs = DEFAULT_DRIFT_GRACE_MS, logger, onDriftHealed } = this.#options;
     const drift = agent.reconcile(report, now(), driftGraceMs);
     if (drainBefore === null && report.drain !== null) {
       logger?.info("agent drains before a reload", { agentId: agent.id, ...report.drain });
     }
+    // Live views (the panel's SSE) show the drain as it starts, progresses and ends.
+    if (JSON.stringify(drainBefore) !== JSON.stringify(report.drain)) this.changed();
     if (drift.release.length > 0) {
       onDriftHealed?.("lease_released", drift.release.length);
       logger?.warn("released leases the agent does not run (slot drift healed)", {

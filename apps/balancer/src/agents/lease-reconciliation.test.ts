@@ -42,8 +42,13 @@ async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs = 20
   }
 }
 
+const drain = { slots_busy: 1, since_unix_ms: 1_700_000_000_000, deadline_unix_ms: 1_700_000_030_000 };
+
 /** An agent that takes requests and never answers; it reports `running()` every 100 ms, as our agents do every second. */
-async function silentAgent(running: () => string[] | null): Promise<ScriptedAgent> {
+async function silentAgent(
+  running: () => string[] | null,
+  draining: () => typeof drain | null = () => null,
+): Promise<ScriptedAgent> {
   const managementAddress = balancer?.addresses.management ?? "";
   const agent = await connectScriptedAgent({ managementAddress, id: "quiet", slots: 1 });
   agents.push(agent);
@@ -55,7 +60,7 @@ async function silentAgent(running: () => string[] | null): Promise<ScriptedAgen
         Notification: {
           UpdateAgentStatus: {
             slot_aggregated_status_snapshot: statusSnapshot(1, ++version),
-            ...(ids === null ? {} : { agent_slots: { running_request_ids: ids, drain: null } }),
+            ...(ids === null ? {} : { agent_slots: { running_request_ids: ids, drain: draining() } }),
           },
         },
       });
@@ -141,4 +146,24 @@ describe("leases reconciled with the agent's own report", () => {
     expect(await busySlots()).toBe(1);
     expect(await healed("lease_released")).toBe(0);
   }, 20_000);
+
+  it("shows an agent's drain before a reload in the agents snapshot", async () => {
+    balancer = await start();
+    let draining: typeof drain | null = null;
+    await silentAgent(
+      () => [],
+      () => draining,
+    );
+    const snapshot = async () =>
+      (
+        (await (await fetch(`${management()}/api/v1/agents`)).json()) as {
+          agents: { reload_drain?: unknown }[];
+        }
+      ).agents[0];
+    await waitUntil(async () => (await snapshot())?.reload_drain === null);
+    draining = drain;
+    await waitUntil(async () => JSON.stringify((await snapshot())?.reload_drain) === JSON.stringify(drain));
+    draining = null;
+    await waitUntil(async () => (await snapshot())?.reload_drain === null);
+  });
 });

@@ -132,7 +132,9 @@ describe.runIf(available)("an agent in front of an external llama-server (Paddle
     const logprobs = (choices: OpenAI.ChatCompletion.Choice[]) =>
       choices.flatMap((choice) => choice.logprobs?.content?.map((token) => token.logprob) ?? []);
     const expected = logprobs(direct.choices);
-    logprobs(through.choices).forEach((value, index) => expect(value).toBeCloseTo(expected[index] ?? 0, 3));
+    for (const [index, value] of logprobs(through.choices).entries()) {
+      expect(value).toBeCloseTo(expected[index] ?? 0, 3);
+    }
     await waitForIdleSlots(cluster);
   });
 

@@ -1,5 +1,6 @@
 import type { Logger } from "@paddler/logger";
 import {
+  type AgentSlotsReport,
   type AgentToBalancerMessage,
   type BalancerToAgentMessage,
   balancerToAgentMessageSchema,
@@ -15,6 +16,8 @@ import { FrameOutbox } from "./frame-outbox.js";
 
 export interface BalancerConnectionOptions {
   url: string;
+  /** What this balancer is told the agent runs; the agent's whole report when absent. */
+  slotsReport?: () => AgentSlotsReport;
   name: string | null;
   /** Sent in the `X-Paddler-Join-Secret` header on every (re)connect; never logged. */
   joinSecret?: string | null;
@@ -83,7 +86,7 @@ export class BalancerConnection {
       Notification: {
         UpdateAgentStatus: {
           slot_aggregated_status_snapshot: this.#options.status.snapshot(),
-          agent_slots: this.#options.status.slotsReport(),
+          agent_slots: (this.#options.slotsReport ?? (() => this.#options.status.slotsReport()))(),
         },
       },
     });

@@ -1,8 +1,14 @@
 import type { Logger } from "@paddler/logger";
-import { DEFAULT_MODEL_POOL } from "@paddler/protocol";
+import {
+  type AgentDesiredState,
+  type AgentToBalancerMessage,
+  agentSlotsFullError,
+  DEFAULT_MODEL_POOL,
+} from "@paddler/protocol";
 import { nanoid } from "nanoid";
 import { AgentStatus } from "./agent-status.js";
 import { BalancerConnection } from "./balancer-connection.js";
+import { BalancerLinks } from "./balancer-links.js";
 import type { EngineChoice } from "./config/engine-choice.js";
 import type { InferenceEngineFactory } from "./engine/inference-engine.js";
 import { createLlamaEngineFactory } from "./engine/llama-engine-factory.js";
@@ -13,8 +19,13 @@ import { Reconciler } from "./reconciler.js";
 import { RequestRunner } from "./request-runner.js";
 
 /** What the agent needs to start; the CLI's AgentConfig has this shape. */
+/** Joins a balancer's key (ip:port) to a request id inside the agent; the first one found splits them. */
+const LINK_SEPARATOR = "\u0000";
+
 export interface AgentSettings {
   managementAddr: { host: string; port: number };
+  /** Every balancer to serve (each name resolved to all its addresses); `[managementAddr]` when absent. */
+  managementAddrs?: { host: string; port: number }[];
   name: string | null;
   slots: number;
   threads: number;
@@ -56,6 +67,8 @@ export interface RunningAgent {
   readonly status: AgentStatus;
   /** For health checks and tests: the runner's and the engine's view of the slots. */
   slots(): AgentSlotsView;
+  /** The desired state the balancers last told it (null before the first). */
+  desiredState(): AgentDesiredState | null;
   /** Deregisters, lets running requests finish, frees the model. */
   close(): Promise<void>;
 }
@@ -89,12 +102,13 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
             }),
         })
       : createLlamaEngineFactory({ gpu: false, logger: log }));
-  let connection: BalancerConnection | null = null;
+  const connections = new Map<string, BalancerConnection>();
+  let route: (message: AgentToBalancerMessage) => void = () => undefined;
   // Reads the engine host (set below) only when a request comes.
   const runner = new RequestRunner({
     engine: () => engineHost.engine,
     chatTemplateOverride: () => engineHost.desiredState?.chat_template_override ?? null,
-    send: (message) => connection?.send(message),
+    send: (message) => route(message),
     onRunningChanged: (requestIds) => status.setRunningRequests(requestIds),
     logger: log,
   });
@@ -130,27 +144,79 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
     logger: log,
   });
   const engineHost = upstreamHost ?? reconciler;
-  const { host, port } = config.managementAddr;
-  connection = new BalancerConnection({
-    // Only a non-default pool is named, so Paddler's balancer sees the URL it expects.
-    url: `ws://${host}:${port}/api/v1/agent_socket/${id}${
-      config.pool && config.pool !== DEFAULT_MODEL_POOL ? `?pool=${encodeURIComponent(config.pool)}` : ""
-    }`,
-    joinSecret: config.agentJoinSecret ?? null,
-    name: config.name,
-    status,
+  // Request ids are kept apart per balancer: two balancers may send the same id.
+  const toRunnerId = (link: string, requestId: string) => `${link}${LINK_SEPARATOR}${requestId}`;
+  const ofLink = (link: string) => (runnerId: string) => runnerId.startsWith(`${link}${LINK_SEPARATOR}`);
+  const fromRunnerId = (runnerId: string) => {
+    const at = runnerId.indexOf(LINK_SEPARATOR);
+    return { link: runnerId.slice(0, at), requestId: runnerId.slice(at + 1) };
+  };
+  route = (message) => {
+    const envelope = "Response" in message ? message.Response : "Error" in message ? message.Error : null;
+    if (envelope === null) return;
+    const { link, requestId } = fromRunnerId(envelope.request_id);
+    const connection = connections.get(link);
+    if ("Response" in message) connection?.send({ Response: { ...message.Response, request_id: requestId } });
+    else if ("Error" in message) connection?.send({ Error: { ...message.Error, request_id: requestId } });
+  };
+  const poolQuery =
+    config.pool && config.pool !== DEFAULT_MODEL_POOL ? `?pool=${encodeURIComponent(config.pool)}` : "";
+  const links = new BalancerLinks({
+    addrs: config.managementAddrs ?? [config.managementAddr],
     logger: log,
-    onDisconnected: () => runner.stopAll(),
-    onMessage: (message) => {
-      if ("Request" in message) {
-        // The balancer's request id (the client's X-Request-Id when it sent one) ties these lines to its own.
-        log.debug("request received", { requestId: message.Request.id });
-        runner.run(message.Request.id, message.Request.request);
-        return;
-      }
-      const notification = message.Notification;
-      if ("SetState" in notification) engineHost.setDesiredState(notification.SetState.desired_state);
-      else if ("StopRespondingTo" in notification) runner.stop(notification.StopRespondingTo);
+    open: (link, { host, port }) => {
+      const mine = ofLink(link);
+      const connection = new BalancerConnection({
+        // Only a non-default pool is named, so Paddler's balancer sees the URL it expects.
+        url: `ws://${host}:${port}/api/v1/agent_socket/${id}${poolQuery}`,
+        joinSecret: config.agentJoinSecret ?? null,
+        name: config.name,
+        status,
+        // Each balancer reconciles its leases against its own requests only.
+        slotsReport: () => {
+          const report = status.slotsReport();
+          return {
+            ...report,
+            running_request_ids: report.running_request_ids
+              .filter(mine)
+              .map((runnerId) => fromRunnerId(runnerId).requestId),
+          };
+        },
+        logger: log,
+        onDisconnected: () => {
+          for (const runnerId of runner.runningIds().filter(mine)) runner.stop(runnerId);
+        },
+        onMessage: (message) => {
+          if ("Request" in message) {
+            const { id: requestId, request } = message.Request;
+            // The balancer's request id (the client's X-Request-Id when it sent one) ties these lines to its own.
+            log.debug("request received", { requestId, balancer: link });
+            // The agent is the authority on its slots: with every one taken (another balancer's
+            // requests count too) it refuses at once, and the balancer dispatches elsewhere or waits.
+            const slots = status.fields.slots_total;
+            if (typeof request === "object" && slots > 0 && runner.running >= slots) {
+              connection.send({
+                Error: { request_id: requestId, error: agentSlotsFullError(runner.running, slots) },
+              });
+              return;
+            }
+            runner.run(toRunnerId(link, requestId), request);
+            return;
+          }
+          const notification = message.Notification;
+          if ("SetState" in notification) engineHost.setDesiredState(notification.SetState.desired_state);
+          else if ("StopRespondingTo" in notification)
+            runner.stop(toRunnerId(link, notification.StopRespondingTo));
+        },
+      });
+      connections.set(link, connection);
+      return {
+        deregister: () => connection.deregister(),
+        close: async () => {
+          connections.delete(link);
+          await connection.close();
+        },
+      };
     },
   });
   let closing: Promise<void> | null = null;
@@ -160,15 +226,17 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
     slots: () => {
       const engine = engineHost.engine;
       return {
-        running: runner.runningIds(),
+        // The ids each balancer sent (several balancers may have sent the same one).
+        running: runner.runningIds().map((runnerId) => fromRunnerId(runnerId).requestId),
         engine: engine ? { slotsTotal: engine.slotsTotal, slotsProcessing: engine.slotsProcessing } : null,
       };
     },
+    desiredState: () => engineHost.desiredState,
     close: () => {
       closing ??= (async () => {
         // Deregister first so the balancer sends nothing new, let running requests finish on
         // the open socket, then close it and free the model.
-        connection?.deregister();
+        links.deregister();
         await Promise.race([
           runner.drained(),
           new Promise((resolve) => setTimeout(resolve, shutdownGraceMs).unref()),
@@ -176,7 +244,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
         // What outlived the grace period ends with an error the client can read, not silence.
         runner.cancelAll("the agent is shutting down");
         await Promise.race([runner.drained(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
-        await connection?.close();
+        await links.close();
         await engineHost.close();
         if (ownsFactory && Symbol.asyncDispose in engineFactory) {
           await (engineFactory as AsyncDisposable)[Symbol.asyncDispose]();

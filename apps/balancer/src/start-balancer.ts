@@ -11,6 +11,7 @@ import { createDispatcher } from "./dispatch/dispatcher.js";
 import { type ServedApp, serveApp } from "./http/serve-app.js";
 import { createInferenceApp } from "./inference-app.js";
 import { createManagementApp } from "./management-app.js";
+import { registerAgentRefusalMetrics } from "./metrics/agent-refusal-metrics.js";
 import { registerAutoscalingMetrics } from "./metrics/autoscaling-metrics.js";
 import { createBalancerMetrics, prometheusPrefix } from "./metrics/balancer-metrics.js";
 import { startFleetHistory } from "./metrics/history/start-fleet-history.js";
@@ -118,7 +119,12 @@ export async function startBalancer({
     maxEmbeddingDocuments: config.maxEmbeddingDocuments,
   };
   const fleetHistory = startFleetHistory({ registry, slots: pool });
+  const countRefusal = registerAgentRefusalMetrics({
+    registry: metrics.registry,
+    prefix: prometheusPrefix(config.statsdPrefix),
+  });
   const dispatcher = createDispatcher({
+    onRefused: countRefusal,
     pool,
     registry,
     itemTimeoutMs: config.inferenceItemTimeoutMs,

@@ -37,6 +37,7 @@ export {
   modelPathIssue,
   modelPathIssueTags,
 } from "./agent-issue.js";
+export { AGENT_SLOTS_FULL_CODE, agentSlotsFullError, isAgentSlotsFullError } from "./agent-slots-full.js";
 export {
   type AgentDrainStatus,
   type AgentSlotsReport,

@@ -17,9 +17,23 @@ function usageError(argv: string[]): CliUsageError {
 }
 
 describe("parseAgentConfig", () => {
+  it("takes one --management-addr per balancer", () => {
+    const config = parseAgentConfig(
+      ["--management-addr", "b1:8060", "--management-addr", "b2:8060", "--slots", "2"],
+      {},
+      { availableCores: 2 },
+    );
+    expect(config.managementAddr).toEqual({ host: "b1", port: 8060 });
+    expect(config.managementAddrs).toEqual([
+      { host: "b1", port: 8060 },
+      { host: "b2", port: 8060 },
+    ]);
+  });
+
   it("applies defaults: no name, half the cores as threads, info logs", () => {
     expect(parseAgentConfig(required, {}, { availableCores: 8 })).toEqual({
       managementAddr: { host: "127.0.0.1", port: 8060 },
+      managementAddrs: [{ host: "127.0.0.1", port: 8060 }],
       name: null,
       slots: 4,
       threads: 4,
@@ -60,6 +74,7 @@ describe("parseAgentConfig", () => {
       ),
     ).toEqual({
       managementAddr: { host: "balancer", port: 8060 },
+      managementAddrs: [{ host: "balancer", port: 8060 }],
       name: "gpu-1",
       slots: 16,
       threads: 6,
@@ -152,7 +167,7 @@ describe("agent --help", () => {
     for (const flag of agentFlags) {
       expect(agentHelp).toContain(`--${flag.name}`);
     }
-    expect(agentHelp).toMatch(/--management-addr <host:port> .*\(required\)/);
+    expect(agentHelp).toMatch(/--management-addr <host:port> .*\(required; repeatable\)/);
     expect(agentHelp).toMatch(/--slots <count> .*required except with --llamacpp-addr/);
     expect(agentHelp).toMatch(/--threads <count> .*\(default: half the CPU cores, at least 1\)/);
     expect(agentHelp).toMatch(/--name <name> .*\(default: unset\)/);

@@ -23,6 +23,8 @@ import { type EngineChoice, engineChoiceFromFlags } from "./engine-choice.js";
 export interface AgentConfig {
   /** The balancer's management service, where the agent socket connects. */
   managementAddr: Addr;
+  /** Every `--management-addr`, the first one being `managementAddr`. */
+  managementAddrs: Addr[];
   /** Display name in the admin panel and `generated_by`; null when not given. */
   name: string | null;
   /**
@@ -53,7 +55,9 @@ export const agentFlags: readonly FlagDefinition[] = [
     name: "management-addr",
     valueName: "host:port",
     required: true,
-    description: "The balancer's management address",
+    repeatable: true,
+    description:
+      "The balancer's management address; give it once per balancer, or one name that resolves to every balancer (re-resolved every 10 s)",
   },
   { name: "name", valueName: "name", description: "Name shown in the admin panel and in responses" },
   {
@@ -144,13 +148,19 @@ export const agentHelp = renderHelp({
   flags: agentFlags,
 });
 
+function firstOf(addrs: Addr[]): Addr {
+  const [first] = addrs;
+  if (first === undefined) throw new Error("the schema requires one --management-addr at least");
+  return first;
+}
+
 // Paddler's slots are an i32.
 const countSchema = integerFlagSchema({ min: 1, max: 2_147_483_647 });
 
 function agentFlagsSchema(defaultThreads: number) {
   return z
     .object({
-      "management-addr": addrFlagSchema,
+      "management-addr": z.array(addrFlagSchema).min(1, { error: "at least one host:port" }),
       name: z.string().min(1, { error: "a non-empty name" }).optional(),
       slots: countSchema.optional(),
       threads: countSchema.optional(),
@@ -175,7 +185,8 @@ function agentFlagsSchema(defaultThreads: number) {
           flag: "--slots",
         });
       return {
-        managementAddr: flags["management-addr"],
+        managementAddr: firstOf(flags["management-addr"]),
+        managementAddrs: flags["management-addr"],
         name: flags.name ?? null,
         slots: flags.slots ?? 0,
         threads: flags.threads ?? defaultThreads,

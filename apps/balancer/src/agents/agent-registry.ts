@@ -118,6 +118,11 @@ export class AgentRegistry {
     const drainBefore = agent.reloadDrain;
     const { now = Date.now, driftGraceMs = DEFAULT_DRIFT_GRACE_MS, logger, onDriftHealed } = this.#options;
     const drift = agent.reconcile(report, now(), driftGraceMs);
+    // The agent's count covers every balancer it serves; its list, only this one's requests.
+    this.#slots.setForeignBusy(
+      agent.id,
+      Math.max(0, agent.reportedSlotsProcessing - report.running_request_ids.length),
+    );
     if (drainBefore === null && report.drain !== null) {
       logger?.info("agent drains before a reload", { agentId: agent.id, ...report.drain });
     }

@@ -29,6 +29,8 @@ interface AgentSlots {
   id: string;
   slotsProcessing: number;
   slotsTotal: number;
+  /** Slots the agent runs for other balancers (its report less this balancer's requests). */
+  foreignBusy: number;
 }
 
 export interface SlotPoolOptions {
@@ -97,9 +99,27 @@ export class SlotPool {
       if (agent.slotsTotal === slotsTotal) return;
       agent.slotsTotal = slotsTotal;
     } else {
-      this.#agents.set(agentId, { id: agentId, slotsProcessing: 0, slotsTotal });
+      this.#agents.set(agentId, { id: agentId, slotsProcessing: 0, slotsTotal, foreignBusy: 0 });
     }
     this.#changed();
+  }
+
+  /**
+   * Slots the agent runs for other balancers sharing it. Dispatch sees only what is left, so it
+   * prefers agents with truly free slots and leaves a full one alone until its next report.
+   */
+  setForeignBusy(agentId: string, foreignBusy: number): void {
+    const agent = this.#agents.get(agentId);
+    if (!agent || agent.foreignBusy === foreignBusy) return;
+    agent.foreignBusy = foreignBusy;
+    this.#changed();
+  }
+
+  /** The agent refused a request with every slot taken: none is free until it reports otherwise. */
+  markFull(agentId: string): void {
+    const agent = this.#agents.get(agentId);
+    if (agent)
+      this.setForeignBusy(agentId, Math.max(agent.foreignBusy, agent.slotsTotal - agent.slotsProcessing));
   }
 
   removeAgent(agentId: string): void {
@@ -183,15 +203,20 @@ export class SlotPool {
     if (this.#shuttingDown) return null;
     const breaker = this.#options.circuitBreaker;
     const now = this.#now();
-    const candidates = breaker
-      ? [...this.#agents.values()].filter((agent) => breaker.allows(agent.id, now))
-      : [...this.#agents.values()];
+    // Pickers see the slots this balancer may use: the agent's, less what other balancers run there.
+    const candidates = [...this.#agents.values()]
+      .filter((agent) => !breaker || breaker.allows(agent.id, now))
+      .map((agent) => ({
+        id: agent.id,
+        slotsProcessing: agent.slotsProcessing,
+        slotsTotal: Math.max(0, agent.slotsTotal - agent.foreignBusy),
+      }));
     const picker = this.#options.picker?.() ?? leastBusyPicker;
     const agentId = picker.pick(candidates, hint);
     if (agentId === null) return null;
     const agent = this.#agents.get(agentId);
     // A policy that names a full or unknown agent gets nothing: slots are never overbooked.
-    if (!agent || agent.slotsProcessing >= agent.slotsTotal) return null;
+    if (!agent || agent.slotsProcessing >= agent.slotsTotal - agent.foreignBusy) return null;
     breaker?.dispatched(agentId, now);
     picker.leased?.(agentId, hint);
     agent.slotsProcessing += 1;

@@ -72,6 +72,16 @@ export class SlotPools {
     this.#pools.get(pool)?.removeAgent(agentId);
   }
 
+  setForeignBusy(agentId: string, foreignBusy: number): void {
+    const pool = this.#agentPool.get(agentId);
+    if (pool !== undefined) this.#pools.get(pool)?.setForeignBusy(agentId, foreignBusy);
+  }
+
+  markFull(agentId: string): void {
+    const pool = this.#agentPool.get(agentId);
+    if (pool !== undefined) this.#pools.get(pool)?.markFull(agentId);
+  }
+
   reportOutcome(agentId: string, outcome: AgentOutcome): void {
     const pool = this.#agentPool.get(agentId);
     if (pool !== undefined) this.#pools.get(pool)?.reportOutcome(agentId, outcome);

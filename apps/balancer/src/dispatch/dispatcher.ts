@@ -35,6 +35,8 @@ export interface DispatcherOptions {
    */
   requestMetrics?: (context: { requestId: string; pool: string | undefined }) => DispatchMetrics;
   limits?: RequestLimits;
+  /** Called when an agent refused a request because another balancer had taken its slots. */
+  onRefused?: (agentId: string) => void;
 }
 
 export interface DispatchOptions {
@@ -51,6 +53,13 @@ export interface DispatchOptions {
  * Once: a request that took two agents down with it (a grammar bomb, say) must not take the fleet.
  */
 const MAX_REDISPATCHES = 1;
+
+/**
+ * How many refusals (every slot of the agent taken by other balancers) a request takes before it
+ * gives up with a 503. Each one leaves that agent out until its next status report, so a refused
+ * request normally waits in the buffer rather than coming back here.
+ */
+const MAX_REFUSALS = 64;
 
 function rejectionOutcome(error: unknown): RequestOutcome {
   if (error instanceof BufferOverflowError) return "buffer_overflow";
@@ -72,6 +81,7 @@ export function createDispatcher({
   metrics: fleetMetrics = noDispatchMetrics,
   requestMetrics,
   limits = defaultRequestLimits,
+  onRefused,
 }: DispatcherOptions) {
   const secondsSince = (from: number) => (performance.now() - from) / 1000;
   // Aborted when the shutdown grace period ends: every running request then ends with an in-band error.
@@ -120,6 +130,8 @@ export function createDispatcher({
       };
       return;
     }
+    let lost = 0;
+    let refused = 0;
     for (let attempt = 0; ; attempt++) {
       const leased = await lease({ signal, target, metrics, log, startedAt });
       if ("end" in leased) {
@@ -144,10 +156,26 @@ export function createDispatcher({
         metrics,
         logger: log,
         startedAt,
-        attempt,
-        mayRedispatch: attempt < MAX_REDISPATCHES,
+        attempt: lost,
+        mayRedispatch: lost < MAX_REDISPATCHES,
       });
       if (end === "settled") return;
+      if (end === "redispatch") lost++;
+      else {
+        refused++;
+        onRefused?.(agent.id);
+        if (refused >= MAX_REFUSALS) {
+          metrics.finished(null, "error", secondsSince(startedAt));
+          yield {
+            kind: "error",
+            error: {
+              code: 503,
+              description: `Every agent tried refused the request ${refused} times: all slots taken`,
+            },
+          };
+          return;
+        }
+      }
     }
   }
 

@@ -1,5 +1,5 @@
 import type { Logger } from "@paddler/logger";
-import type { AgentRequest } from "@paddler/protocol";
+import { type AgentRequest, isAgentSlotsFullError } from "@paddler/protocol";
 import type { AgentController } from "../agents/agent-controller.js";
 import type { SlotLease } from "../balancing/slot-pool.js";
 import type { SlotPools } from "../balancing/slot-pools.js";
@@ -36,8 +36,11 @@ export interface RunOnAgentOptions {
   mayRedispatch: boolean;
 }
 
-/** How one attempt ended: settled (the client got its answer or went away), or to be tried again. */
-export type AttemptEnd = "settled" | "redispatch";
+/**
+ * How one attempt ended: settled (the client got its answer or went away), to be tried again (the
+ * agent went away before the first token), or refused (the agent's slots were all taken).
+ */
+export type AttemptEnd = "settled" | "redispatch" | "refused";
 
 /**
  * One attempt of a request on one agent: relays the agent's replies and enforces the item timeout.
@@ -59,7 +62,7 @@ export async function* runOnAgent(options: RunOnAgentOptions): AsyncGenerator<Di
   let outcome: RequestOutcome = "cancelled";
   // "running" until the request settles; a consumer that stops early leaves it running, and the
   // finally block then stops it on the agent.
-  let state: "running" | "finished" | "cancelled" | "redispatch" = "running";
+  let state: "running" | "finished" | "cancelled" | "redispatch" | "refused" = "running";
   const finish = (how: RequestOutcome) => {
     state = "finished";
     outcome = how;
@@ -97,6 +100,17 @@ export async function* runOnAgent(options: RunOnAgentOptions): AsyncGenerator<Di
             disconnected && options.attempt > 0 ? new AgentsLostError(options.attempt + 1) : next.reason,
           );
         }
+      } else if (
+        next.item.kind === "error" &&
+        delivered === 0 &&
+        isAgentSlotsFullError(next.item.envelope.error)
+      ) {
+        // Another balancer took the agent's last slot: nothing ran, so the request goes back to the
+        // pool, which leaves this agent alone until its next status says a slot is free.
+        log.debug("agent refused: all its slots are taken");
+        state = "refused";
+        handle.close();
+        pool.markFull(agent.id);
       } else if (next.item.kind === "error") {
         if (next.item.envelope.error.code >= 500) pool.reportOutcome(agent.id, "failure");
         finish("agent_error");
@@ -130,11 +144,11 @@ export async function* runOnAgent(options: RunOnAgentOptions): AsyncGenerator<Di
       }
     }
   } finally {
-    if (state !== "redispatch") {
+    if (state !== "redispatch" && state !== "refused") {
       metrics.finished(agentLabel, outcome, (performance.now() - startedAt) / 1000);
       log.debug("request ended", { outcome, delivered });
     }
     if (state === "running" || state === "cancelled") void stopAndRelease(agent, handle, itemTimeoutMs);
   }
-  return state === "redispatch" ? "redispatch" : "settled";
+  return state === "redispatch" || state === "refused" ? state : "settled";
 }

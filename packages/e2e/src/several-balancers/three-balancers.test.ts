@@ -201,7 +201,7 @@ describe("three balancers, one PostgreSQL, two shared agents", () => {
     await balancers[1]?.exited;
     const before = counts.map((count) => count.ok);
     await waitUntil(
-      () => counts[0]!.ok >= (before[0] ?? 0) + 2 && counts[2]!.ok >= (before[2] ?? 0) + 2,
+      () => (counts[0]?.ok ?? 0) >= (before[0] ?? 0) + 2 && (counts[2]?.ok ?? 0) >= (before[2] ?? 0) + 2,
       120_000,
     );
     balancers[1] = await startBalancerProcess(second, databaseUrl);

@@ -1,4 +1,4 @@
-import { FORWARD_HTTP_VERSION, type ForwardHttpRequest } from "@paddler/protocol";
+import { DEFAULT_MODEL_POOL, FORWARD_HTTP_VERSION, type ForwardHttpRequest } from "@paddler/protocol";
 import type { MiddlewareHandler } from "hono";
 import type { AgentRegistry } from "../agents/agent-registry.js";
 import type { DispatchEvent, Dispatcher } from "../dispatch/dispatcher.js";
@@ -20,9 +20,12 @@ const forwardablePaths = new Set([
 /** End-to-end headers that shape the upstream's answer; credentials are the agent's own, never the client's. */
 const forwardedHeaders = ["content-type", "accept", "anthropic-version", "anthropic-beta", "openai-beta"];
 
-/** Every agent offers ForwardHttp in a version this balancer speaks (and there is at least one). */
+/**
+ * Every agent of the default pool (where a request without a pool goes) offers ForwardHttp in a
+ * version this balancer speaks, and there is at least one.
+ */
 export function allAgentsForward(registry: AgentRegistry): boolean {
-  const agents = registry.snapshots();
+  const agents = registry.snapshots(DEFAULT_MODEL_POOL);
   return (
     agents.length > 0 &&
     agents.every((agent) => (agent.engine?.forward_http_version ?? 0) >= FORWARD_HTTP_VERSION)

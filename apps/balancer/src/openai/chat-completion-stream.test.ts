@@ -6,7 +6,7 @@ import type { GenerationEvent } from "./generation-events.js";
 
 async function* events(texts: string[]): AsyncGenerator<GenerationEvent> {
   for (const text of texts) yield { type: "content", text };
-  yield { type: "done", usage: emptyTokenUsage() };
+  yield { type: "done", usage: emptyTokenUsage(), finished: null };
 }
 
 describe("chatCompletionStream token chunks", () => {

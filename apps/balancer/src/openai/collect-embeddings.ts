@@ -16,12 +16,18 @@ function embeddingError(
       code: "context_length_exceeded",
     });
   }
+  if (typeof result === "object" && result.Error.includes("is not in the model's vocabulary"))
+    return new OpenAIError({
+      message: `Invalid value for 'input': ${result.Error}`,
+      status: 400,
+      param: "input",
+    });
   if (typeof result === "object")
     return new OpenAIError({ message: result.Error, status: 500, code: "embedding_failed" });
   if (result === "EmbeddingsDisabled")
     return new OpenAIError({
       message: "Embeddings are disabled on the agent",
-      status: 501,
+      status: 400,
       code: "embeddings_disabled",
     });
   if (result === "EmbeddingRejectedDueToActiveTokenGeneration")

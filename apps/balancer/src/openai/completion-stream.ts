@@ -55,7 +55,13 @@ export async function* completionStream(
         return;
       } else if (event.type === "done") {
         usage = addUsage(usage, event.usage);
-        yield chunk([choice(index, "", finishReason({ usage: event.usage, maxTokens, toolCalls: 0 }))]);
+        yield chunk([
+          choice(
+            index,
+            "",
+            finishReason({ usage: event.usage, maxTokens, toolCalls: 0, finished: event.finished }),
+          ),
+        ]);
       }
     }
     if (includeUsage) yield chunk([], toCompletionUsage(usage));

@@ -1,22 +1,21 @@
 import { z } from "zod";
-import { unsupported } from "./request-fields.js";
+import { tokenIdsSchema } from "./request-fields.js";
 
 const text = z.string().min(1, { message: "input must not contain empty strings" });
 
 /**
- * `POST /v1/embeddings`. Token-id inputs are refused (the balancer has no tokenizer), and so is
- * `dimensions` (the model's size is fixed). Accepted and ignored: `user`.
+ * `POST /v1/embeddings`. Input is a string, an array of strings, token ids, or an array of
+ * token-id arrays. `dimensions` truncates each vector and renormalises it (meaningful for
+ * Matryoshka-trained models only). Unknown keys are ignored; accepted and ignored: `user`.
  */
-export const embeddingRequestSchema = z.strictObject({
-  model: z.string(),
-  input: z.union([
-    text,
-    z
-      .array(text, { message: "input must be a string or an array of strings (token ids are not supported)" })
-      .min(1, { message: "input must not be an empty array" }),
-  ]),
+export const embeddingRequestSchema = z.object({
+  model: z.string().optional().default(""),
+  input: z.union([text, z.array(text).min(1), tokenIdsSchema, z.array(tokenIdsSchema).min(1)], {
+    error: () =>
+      "input must be a non-empty string, an array of strings, an array of token ids (non-negative integers) or an array of such arrays",
+  }),
   encoding_format: z.enum(["float", "base64"]).nullish(),
-  dimensions: unsupported("dimensions"),
+  dimensions: z.number().int().min(1).nullish(),
   user: z.string().nullish(),
 });
 export type EmbeddingRequest = z.infer<typeof embeddingRequestSchema>;

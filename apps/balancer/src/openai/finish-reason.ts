@@ -1,4 +1,4 @@
-import type { TokenUsage } from "@paddler/protocol";
+import type { GenerationFinished, TokenUsage } from "@paddler/protocol";
 
 export type FinishReason = "stop" | "length" | "tool_calls";
 
@@ -8,15 +8,20 @@ export function generatedTokens(usage: TokenUsage): number {
 }
 
 /**
- * Paddler's Done carries no reason, so "length" is inferred: the agent stops at max_tokens, and
- * reaching it means the output was cut (a stop string landing on the very last token reads as length).
+ * The agent's own reason when it reports one (max_tokens and the end of the slot's context are
+ * "length"); otherwise "length" is inferred from max_tokens being reached.
  */
 export function finishReason(options: {
   usage: TokenUsage;
   maxTokens: number;
   toolCalls: number;
+  finished?: GenerationFinished | null | undefined;
 }): FinishReason {
   if (options.toolCalls > 0) return "tool_calls";
+  if (options.finished)
+    return options.finished.reason === "max_tokens" || options.finished.reason === "context_end"
+      ? "length"
+      : "stop";
   if (options.maxTokens > 0 && generatedTokens(options.usage) >= options.maxTokens) return "length";
   return "stop";
 }

@@ -2,6 +2,7 @@ import type { Logger } from "@paddler/logger";
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AgentRegistry } from "../agents/agent-registry.js";
+import { anthropicMessagesRoute } from "../anthropic/anthropic-messages-route.js";
 import type { ClusterState } from "../cluster/cluster-state.js";
 import type { Dispatcher } from "../dispatch/dispatcher.js";
 import type { RequestLimits } from "../dispatch/request-limits.js";
@@ -10,11 +11,13 @@ import { isClientGone } from "../http/is-client-gone.js";
 import { limitBody } from "../http/limit-body.js";
 import { requestIdMiddleware } from "../http/request-id.js";
 import type { Fleet } from "../pools/fleet.js";
+import { bearerToken } from "../security/bearer-token.js";
 import { requireCredentials } from "../security/require-credentials.js";
 import type { SecretMatcher } from "../security/secret-matcher.js";
 import { forwardToAgents } from "./forward-to-agents.js";
 import { openAIModelRouter } from "./model-router.js";
 import { OpenAIError } from "./openai-error.js";
+import { createResponseStore } from "./response-store.js";
 import { chatCompletionsRoute } from "./routes/chat-completions.js";
 import { completionsRoute } from "./routes/completions.js";
 import { embeddingsRoute } from "./routes/embeddings.js";
@@ -40,17 +43,25 @@ export interface OpenAIAppDeps {
 export function createOpenAIApp(deps: OpenAIAppDeps) {
   const { registry, fleet, dispatcher, logger } = deps;
   const route = openAIModelRouter(fleet);
+  const store = createResponseStore();
   return (
     new Hono()
       .use(requestIdMiddleware())
       .use(corsFor(deps.corsAllowedOrigins))
-      .use(requireCredentials({ matches: deps.apiKeys }))
+      // Anthropic's clients send their key as `x-api-key`, OpenAI's as a bearer token.
+      .use(
+        requireCredentials({
+          matches: deps.apiKeys,
+          credential: (c) => bearerToken(c) ?? c.req.header("x-api-key") ?? null,
+        }),
+      )
       .use(limitBody(deps.maxRequestBodyBytes))
       .use(forwardToAgents({ registry, dispatcher }))
       .get("/health", (c) => c.text("OK"))
-      .route("/v1", chatCompletionsRoute({ dispatcher, route }))
-      .route("/v1", completionsRoute({ dispatcher, route }))
-      .route("/v1", responsesRoute({ dispatcher, route }))
+      .route("/v1", chatCompletionsRoute({ dispatcher, route, logger }))
+      .route("/v1", completionsRoute({ dispatcher, route, logger }))
+      .route("/v1", responsesRoute({ dispatcher, route, store, logger }))
+      .route("/v1", anthropicMessagesRoute({ dispatcher, route, logger }))
       .route(
         "/v1",
         embeddingsRoute({
@@ -58,6 +69,7 @@ export function createOpenAIApp(deps: OpenAIAppDeps) {
           registry,
           route,
           limits: deps.limits,
+          logger,
         }),
       )
       // Models are listed with the time this service started: the desired state keeps no timestamp.
@@ -84,6 +96,8 @@ export function createOpenAIApp(deps: OpenAIAppDeps) {
           logger.error("unhandled error", { error: thrown, path: c.req.path });
         // The official SDKs retry 5xx unless told not to; a validation or mode error will not heal.
         if (!error.retryable) c.header("x-should-retry", "false");
+        // Overflow: the buffer is full now and may not be in a moment.
+        if (error.status === 503) c.header("Retry-After", "1");
         return c.json(error.toBody(), error.status as ContentfulStatusCode);
       })
   );

@@ -57,8 +57,10 @@ describe("OpenAI mappers", () => {
     expect(params).toMatchObject({
       add_generation_prompt: true,
       enable_thinking: false,
-      max_tokens: 2000,
-      grammar: { type: "json_schema", schema: '{"type":"object"}' },
+      // No max_tokens: what fits in the slot; the JSON schema is compiled to GBNF here.
+      max_tokens: -1,
+      report_finish: true,
+      grammar: { type: "gbnf", root: "root" },
       parse_tool_calls: true,
       tools: [{ type: "function", function: { name: "f", description: "" } }],
       sampling: { stop: ["END"] },
@@ -83,7 +85,11 @@ describe("OpenAI mappers", () => {
     const options = { id: "c", model: "m", created: 1, maxTokens: 2, includeUsage: true };
     const ok = await collect(
       chatCompletionStream(
-        events({ type: "reasoning", text: "hm" }, { type: "content", text: "hi" }, { type: "done", usage }),
+        events(
+          { type: "reasoning", text: "hm" },
+          { type: "content", text: "hi" },
+          { type: "done", usage, finished: null },
+        ),
         options,
       ),
     );

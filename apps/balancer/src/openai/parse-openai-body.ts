@@ -1,6 +1,8 @@
+import type { Logger } from "@paddler/logger";
 import { parseJsonWithLimits } from "@paddler/protocol";
 import type { Context } from "hono";
 import type { z } from "zod";
+import { droppedKeys } from "./dropped-keys.js";
 import { invalidRequest } from "./openai-error.js";
 
 function paramOf(path: readonly PropertyKey[]): string | null {
@@ -12,11 +14,13 @@ function paramOf(path: readonly PropertyKey[]): string | null {
 
 /**
  * Reads and validates an OpenAI request body; the first problem becomes a 400 whose `param` names
- * the field (`messages[0].content`), as OpenAI's own errors do.
+ * the field (`messages[0].content`), as OpenAI's own errors do. Unknown keys are dropped and
+ * logged at debug.
  */
 export async function parseOpenAIBody<Schema extends z.ZodType>(
   c: Context,
   schema: Schema,
+  logger?: Logger,
 ): Promise<z.infer<Schema>> {
   const parsed = parseJsonWithLimits(await c.req.text());
   if (!parsed.ok) {
@@ -29,7 +33,14 @@ export async function parseOpenAIBody<Schema extends z.ZodType>(
     );
   }
   const result = schema.safeParse(parsed.value);
-  if (result.success) return result.data;
+  if (result.success) {
+    if (logger) {
+      const ignored = droppedKeys(parsed.value, result.data);
+      if (ignored.length > 0)
+        logger.debug("ignored unknown request keys", { path: c.req.path, keys: ignored.slice(0, 50) });
+    }
+    return result.data;
+  }
   const [issue] = result.error.issues;
   if (!issue) throw invalidRequest("Invalid request body", null);
   if (issue.code === "unrecognized_keys") {

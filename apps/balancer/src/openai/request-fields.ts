@@ -1,4 +1,4 @@
-import type { SamplingOverrides } from "@paddler/protocol";
+import { maxProbabilities, maxStopStrings, type SamplingOverrides } from "@paddler/protocol";
 import { z } from "zod";
 
 /** A field that would change the output in a way Paddler cannot honour: refused unless absent or null. */
@@ -9,7 +9,7 @@ export function unsupported(what: string) {
     .optional();
 }
 
-/** A field whose only supported value is the default (e.g. `n: 1`); other values are refused. */
+/** A field whose only supported value is the default; other values are refused. */
 export function onlyDefault(allowed: unknown, what: string) {
   return z
     .unknown()
@@ -17,9 +17,17 @@ export function onlyDefault(allowed: unknown, what: string) {
     .optional();
 }
 
+/** Token ids, as the OpenAI API takes them for prompts and embedding inputs. */
+export const tokenIdsSchema = z
+  .array(z.number().int().nonnegative({ message: "token ids must be non-negative integers" }), {
+    message: "must be an array of token ids (non-negative integers)",
+  })
+  .min(1, { message: "must hold at least one token id" });
+
 /**
- * OpenAI's sampling fields, plus `top_k`, `min_p` and `repeat_penalty` as llama.cpp's server
- * takes them (clients send them through `extra_body`). Absent fields keep the cluster's values.
+ * OpenAI's sampling fields, plus llama.cpp server's extras (clients send them through
+ * `extra_body`): `top_k`, `min_p`, `typical_p`, `repeat_penalty` / `repetition_penalty`,
+ * `ignore_eos`, `n_probs`. Absent fields keep the cluster's values.
  */
 export const samplingFieldsShape = {
   temperature: z.number().min(0).max(2).nullish(),
@@ -28,11 +36,22 @@ export const samplingFieldsShape = {
   frequency_penalty: z.number().min(-2).max(2).nullish(),
   seed: z.number().int().nullish(),
   stop: z
-    .union([z.string(), z.array(z.string()).max(4, { message: "at most 4 stop sequences are allowed" })])
+    .union([
+      z.string(),
+      z
+        .array(z.string(), { message: "must be a string or an array of strings" })
+        .max(maxStopStrings, { message: `at most ${maxStopStrings} stop sequences are allowed` }),
+    ])
     .nullish(),
   top_k: z.number().int().nonnegative().nullish(),
   min_p: z.number().min(0).max(1).nullish(),
+  typical_p: z.number().min(0).max(1).nullish(),
   repeat_penalty: z.number().nonnegative().nullish(),
+  repetition_penalty: z.number().nonnegative().nullish(),
+  ignore_eos: z.boolean().nullish(),
+  n_probs: z.number().int().min(0).max(maxProbabilities).nullish(),
+  /** llama-server's: the prompt cache is always on here (prefix reuse per slot); accepted, ignored. */
+  cache_prompt: z.boolean().nullish(),
 };
 
 export type SamplingFields = {
@@ -40,7 +59,10 @@ export type SamplingFields = {
 };
 
 /** Maps OpenAI's sampling fields onto the per-request overrides the agent engine honours. */
-export function toSamplingOverrides(fields: SamplingFields): SamplingOverrides | undefined {
+export function toSamplingOverrides(
+  fields: SamplingFields,
+  extra: { nProbs?: number | undefined } = {},
+): SamplingOverrides | undefined {
   const overrides: SamplingOverrides = {};
   if (fields.temperature != null) overrides.temperature = fields.temperature;
   if (fields.top_p != null) overrides.top_p = fields.top_p;
@@ -48,7 +70,12 @@ export function toSamplingOverrides(fields: SamplingFields): SamplingOverrides |
   if (fields.frequency_penalty != null) overrides.penalty_frequency = fields.frequency_penalty;
   if (fields.top_k != null) overrides.top_k = fields.top_k;
   if (fields.min_p != null) overrides.min_p = fields.min_p;
-  if (fields.repeat_penalty != null) overrides.penalty_repeat = fields.repeat_penalty;
+  if (fields.typical_p != null) overrides.typical_p = fields.typical_p;
+  const repeat = fields.repeat_penalty ?? fields.repetition_penalty;
+  if (repeat != null) overrides.penalty_repeat = repeat;
+  if (fields.ignore_eos != null) overrides.ignore_eos = fields.ignore_eos;
+  const nProbs = extra.nProbs ?? fields.n_probs;
+  if (nProbs != null && nProbs > 0) overrides.n_probs = nProbs;
   // OpenAI takes any integer seed; llama.cpp's is a uint32, so negative or huge seeds wrap into it.
   if (fields.seed != null) overrides.seed = ((fields.seed % 2 ** 32) + 2 ** 32) % 2 ** 32;
   if (fields.stop != null) {

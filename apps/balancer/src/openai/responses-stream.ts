@@ -27,7 +27,12 @@ interface OpenItem {
  */
 export async function* responsesStream(
   events: AsyncIterable<GenerationEvent>,
-  options: { response: ResponseObjectFactory; maxOutputTokens: number },
+  options: {
+    response: ResponseObjectFactory;
+    maxOutputTokens: number;
+    /** Called with the final output of a response that did not fail (to store it). */
+    onFinished?: (output: OutputItem[]) => void;
+  },
 ): AsyncGenerator<SseMessage> {
   let sequence = 0;
   const emit = (type: string, fields: Record<string, unknown>): SseMessage => ({
@@ -137,11 +142,17 @@ export async function* responsesStream(
         return;
       case "done": {
         const cut =
-          finishReason({ usage: event.usage, maxTokens: options.maxOutputTokens, toolCalls }) === "length";
+          finishReason({
+            usage: event.usage,
+            maxTokens: options.maxOutputTokens,
+            toolCalls,
+            finished: event.finished,
+          }) === "length";
         // A response always has a message unless the model only called tools.
         if (output.length === 0 && !open) yield* openItem("message");
         yield* closeItem(cut ? "incomplete" : "completed");
         const status = cut ? "incomplete" : "completed";
+        options.onFinished?.(output);
         yield emit(`response.${status}`, {
           response: options.response({ status, output, usage: event.usage }),
         });

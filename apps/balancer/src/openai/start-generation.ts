@@ -18,10 +18,12 @@ export function dispatchGeneration(options: {
   request: AgentRequest;
   signal: AbortSignal;
   /** Follows the request into the logs and to the agent. */
-  requestId?: string;
+  requestId?: string | undefined;
   /** The model pool the request's `model` routed to, and its session for sticky pools. */
   pool?: string;
   sessionKey?: string | undefined;
+  /** Tools were offered: an answer that starts like JSON waits to see if it is a tool call. */
+  holdBareJson?: boolean;
 }): StartedGeneration {
   const controller = new AbortController();
   const abort = () => controller.abort();
@@ -33,6 +35,7 @@ export function dispatchGeneration(options: {
       pool: options.pool,
       sessionKey: options.sessionKey,
     }),
+    { holdBareJson: options.holdBareJson ?? false },
   );
   async function* events(): AsyncGenerator<GenerationEvent> {
     try {

@@ -12,9 +12,10 @@ export async function startGenerations(options: {
   dispatcher: Dispatcher;
   requests: AgentRequest[];
   signal: AbortSignal;
-  requestId?: string;
+  requestId?: string | undefined;
   pool?: string;
   sessionKey?: string | undefined;
+  holdBareJson?: boolean;
 }): Promise<StartedGeneration[]> {
   const [first, ...rest] = options.requests;
   if (!first) return [];

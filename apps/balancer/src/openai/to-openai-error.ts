@@ -59,9 +59,25 @@ export function fromGenerationError(result: GeneratedTokenResult): OpenAIError {
   const detail = typeof result === "string" ? "" : JSON.stringify(Object.values(result)[0]);
   const message = detail ? `${tag}: ${detail.replace(/^"|"$/g, "")}` : tag;
   if (tag === "TokenGenerationDisabled") {
-    return new OpenAIError({ message, status: 501, code: "token_generation_disabled" });
+    return new OpenAIError({ message, status: 400, code: "token_generation_disabled" });
   }
-  // The engine ends a request whose prompt plus output outgrow the slot with a SamplerError.
+  // A prompt longer than the slot's context: refused before anything is generated.
+  if (tag === "SamplerError" && /Prompt of \d+ tokens does not fit/.test(message)) {
+    return new OpenAIError({
+      message: `This model's context is shorter than your prompt: ${message.replace(/^SamplerError: /, "")}. Shorten the messages or raise context_size.`,
+      status: 400,
+      code: "context_length_exceeded",
+      param: "messages",
+    });
+  }
+  if (tag === "SamplerError" && message.includes("is not in the model's vocabulary")) {
+    return new OpenAIError({
+      message: `Invalid value for 'prompt': ${message}`,
+      status: 400,
+      param: "prompt",
+    });
+  }
+  // A Paddler-style request (no report_finish) whose prompt plus output outgrow the slot.
   if (tag === "SamplerError" && message.includes("Context exhausted")) {
     return new OpenAIError({ message, status: 400, code: "context_length_exceeded", param: "messages" });
   }

@@ -70,12 +70,12 @@ describe("POST /v1/embeddings with the openai client (cluster in embeddings mode
     expect(viaSdk.data[1]?.embedding[5]).toBeCloseTo(floats.data[1]?.embedding[5] ?? Number.NaN, 5);
   });
 
-  it("refuses chat completions in embeddings mode with a 501 in OpenAI's shape", async () => {
+  it("refuses chat completions in embeddings mode with a 400 in OpenAI's shape", async () => {
     const error = await t.openai.chat.completions
       .create({ model: "m", messages: [{ role: "user", content: "hi" }] })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(APIError);
-    expect((error as APIError).status).toBe(501);
+    expect((error as APIError).status).toBe(400);
     expect((error as APIError).code).toBe("token_generation_disabled");
     expect((error as APIError).type).toBe("invalid_request_error");
   });

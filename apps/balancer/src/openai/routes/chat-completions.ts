@@ -1,15 +1,18 @@
+import type { Logger } from "@paddler/logger";
 import { Hono } from "hono";
 import { nanoid } from "nanoid";
 import type { Dispatcher } from "../../dispatch/dispatcher.js";
 import { systemTextOf } from "../../pools/route-model-request.js";
 import { chatCompletionRequestSchema } from "../chat-completion-request.js";
 import { chatCompletionStream } from "../chat-completion-stream.js";
+import { chatLogprobs } from "../chat-logprobs.js";
+import { addChoiceUsage } from "../choice-usage.js";
 import { collectGeneration } from "../collect-generation.js";
 import { finishReason } from "../finish-reason.js";
 import type { OpenAIModelRouter } from "../model-router.js";
 import { parseOpenAIBody } from "../parse-openai-body.js";
 import { sseResponse } from "../sse-response.js";
-import { startGeneration } from "../start-generation.js";
+import { startGenerations } from "../start-generations.js";
 import { toChatAgentParams } from "../to-chat-agent-request.js";
 import { toChatUsage } from "../to-chat-usage.js";
 import { toOpenAIToolCall } from "../to-openai-tool-call.js";
@@ -18,46 +21,63 @@ import { unixSeconds } from "../unix-seconds.js";
 export interface ChatCompletionsRouteDeps {
   dispatcher: Dispatcher;
   route: OpenAIModelRouter;
+  logger?: Logger;
 }
 
-/** `POST /v1/chat/completions`, streaming (SSE) or not. */
-export function chatCompletionsRoute({ dispatcher, route }: ChatCompletionsRouteDeps) {
+/** `POST /v1/chat/completions`, streaming (SSE) or not; `n` choices run on `n` slots. */
+export function chatCompletionsRoute({ dispatcher, route, logger }: ChatCompletionsRouteDeps) {
   return new Hono().post("/chat/completions", async (c) => {
-    const body = await parseOpenAIBody(c, chatCompletionRequestSchema);
+    const body = await parseOpenAIBody(c, chatCompletionRequestSchema, logger);
     const params = toChatAgentParams(body);
     const target = route(c, { ...body, systemText: systemTextOf(params.conversation_history) });
     target.requireTokenGeneration();
     const id = `chatcmpl-${nanoid()}`;
     const created = unixSeconds();
-    const generation = await startGeneration({
+    const n = body.n ?? 1;
+    const generations = await startGenerations({
       dispatcher,
-      request: { ContinueFromConversationHistory: params },
+      requests: Array.from({ length: n }, () => ({ ContinueFromConversationHistory: params })),
       signal: c.req.raw.signal,
       requestId: c.get("requestId"),
       pool: target.pool,
       sessionKey: target.sessionKey,
+      holdBareJson: (params.tools ?? []).length > 0 && !params.grammar,
     });
+    const abortAll = () => {
+      for (const generation of generations) generation.abort();
+    };
     if (body.stream) {
-      const messages = chatCompletionStream(generation.events, {
-        id,
-        model: body.model,
-        created,
-        maxTokens: params.max_tokens,
-        includeUsage: body.stream_options?.include_usage === true,
-      });
-      return sseResponse(messages, generation.abort);
+      const messages = chatCompletionStream(
+        generations.map((generation) => generation.events),
+        {
+          id,
+          model: body.model,
+          created,
+          maxTokens: params.max_tokens,
+          includeUsage: body.stream_options?.include_usage === true,
+          continuousUsage: body.stream_options?.continuous_usage_stats === true,
+        },
+      );
+      return sseResponse(messages, abortAll);
     }
-    const result = await collectGeneration(generation.events);
-    const toolCalls = result.toolCalls.map(toOpenAIToolCall);
+    const results = await Promise.all(
+      generations.map((generation) => collectGeneration(generation.events)),
+    ).catch((error: unknown) => {
+      abortAll();
+      throw error;
+    });
+    let usage = null;
+    for (const result of results) usage = addChoiceUsage(usage, result.usage);
     return c.json({
       id,
       object: "chat.completion",
       created,
       model: body.model,
       system_fingerprint: null,
-      choices: [
-        {
-          index: 0,
+      choices: results.map((result, index) => {
+        const toolCalls = result.toolCalls.map(toOpenAIToolCall);
+        return {
+          index,
           message: {
             role: "assistant",
             content: result.content === "" && toolCalls.length > 0 ? null : result.content,
@@ -66,15 +86,16 @@ export function chatCompletionsRoute({ dispatcher, route }: ChatCompletionsRoute
             refusal: null,
             annotations: [],
           },
-          logprobs: null,
+          logprobs: body.logprobs ? chatLogprobs(result.logprobs) : null,
           finish_reason: finishReason({
             usage: result.usage,
             maxTokens: params.max_tokens,
             toolCalls: toolCalls.length,
+            finished: result.finished,
           }),
-        },
-      ],
-      usage: toChatUsage(result.usage),
+        };
+      }),
+      usage: usage ? toChatUsage(usage) : null,
     });
   });
 }

@@ -1,3 +1,4 @@
+import type { Logger } from "@paddler/logger";
 import { Hono } from "hono";
 import type { AgentRegistry } from "../../agents/agent-registry.js";
 import { splitEmbeddingBatch } from "../../balancing/split-embedding-batch.js";
@@ -9,23 +10,35 @@ import { encodeEmbeddingBase64, estimateTokens } from "../encode-embedding.js";
 import type { OpenAIModelRouter } from "../model-router.js";
 import { OpenAIError } from "../openai-error.js";
 import { parseOpenAIBody } from "../parse-openai-body.js";
+import { truncateEmbedding } from "../truncate-embedding.js";
 
 export interface EmbeddingsRouteDeps {
   dispatcher: Dispatcher;
   registry: AgentRegistry;
   route: OpenAIModelRouter;
   limits: RequestLimits;
+  logger?: Logger;
 }
 
 /**
  * `POST /v1/embeddings`: one GenerateEmbeddingBatch split over agents and slots as the native API
  * splits it. Vectors are L2-normalized, as OpenAI's are.
  */
-export function embeddingsRoute({ dispatcher, registry, route, limits }: EmbeddingsRouteDeps) {
+export function embeddingsRoute({ dispatcher, registry, route, limits, logger }: EmbeddingsRouteDeps) {
   return new Hono().post("/embeddings", async (c) => {
-    const body = await parseOpenAIBody(c, embeddingRequestSchema);
-    const inputs = typeof body.input === "string" ? [body.input] : body.input;
-    const documents = inputs.map((content, index) => ({ id: String(index), content }));
+    const body = await parseOpenAIBody(c, embeddingRequestSchema, logger);
+    const { input } = body;
+    const inputs: (string | number[])[] =
+      typeof input === "string"
+        ? [input]
+        : typeof input[0] === "number"
+          ? [input as number[]]
+          : (input as (string | number[])[]);
+    const documents = inputs.map((one, index) =>
+      typeof one === "string"
+        ? { id: String(index), content: one }
+        : { id: String(index), content: "", tokens: one },
+    );
     // The whole batch, before it is split into chunks that would each pass on their own.
     const problem = checkRequestLimits(
       { GenerateEmbeddingBatch: { input_batch: documents, normalization_method: "L2" } },
@@ -67,9 +80,12 @@ export function embeddingsRoute({ dispatcher, registry, route, limits }: Embeddi
           status: 500,
           code: "embedding_failed",
         });
-      return { object: "embedding", index, embedding: base64 ? encodeEmbeddingBase64(vector) : vector };
+      const shortened = truncateEmbedding(vector, body.dimensions);
+      return { object: "embedding", index, embedding: base64 ? encodeEmbeddingBase64(shortened) : shortened };
     });
-    const promptTokens = estimateTokens(inputs);
+    const promptTokens =
+      estimateTokens(inputs.filter((one): one is string => typeof one === "string")) +
+      inputs.reduce((sum, one) => sum + (typeof one === "string" ? 0 : one.length), 0);
     return c.json({
       object: "list",
       data,

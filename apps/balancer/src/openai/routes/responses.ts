@@ -1,3 +1,4 @@
+import type { Logger } from "@paddler/logger";
 import { Hono } from "hono";
 import { nanoid } from "nanoid";
 import type { Dispatcher } from "../../dispatch/dispatcher.js";
@@ -6,7 +7,9 @@ import { collectGeneration } from "../collect-generation.js";
 import { finishReason } from "../finish-reason.js";
 import type { OpenAIModelRouter } from "../model-router.js";
 import { parseOpenAIBody } from "../parse-openai-body.js";
-import { collectedOutput, responseObjectFactory } from "../response-object.js";
+import { outputAsInput, resolveResponsesInput } from "../resolve-responses-input.js";
+import { collectedOutput, type OutputItem, responseObjectFactory } from "../response-object.js";
+import type { ResponseStore } from "../response-store.js";
 import { responsesRequestSchema } from "../responses-request.js";
 import { responsesStream } from "../responses-stream.js";
 import { sseResponse } from "../sse-response.js";
@@ -17,17 +20,25 @@ import { unixSeconds } from "../unix-seconds.js";
 export interface ResponsesRouteDeps {
   dispatcher: Dispatcher;
   route: OpenAIModelRouter;
+  store: ResponseStore;
+  logger?: Logger;
 }
 
 /** `POST /v1/responses`, streaming (named SSE events) or not; ids are `resp_{nanoid}` as in Paddler. */
-export function responsesRoute({ dispatcher, route }: ResponsesRouteDeps) {
+export function responsesRoute({ dispatcher, route, store, logger }: ResponsesRouteDeps) {
   return new Hono().post("/responses", async (c) => {
-    const body = await parseOpenAIBody(c, responsesRequestSchema);
-    const params = toResponsesAgentParams(body);
+    const body = await parseOpenAIBody(c, responsesRequestSchema, logger);
+    const items = resolveResponsesInput(body, store);
+    const params = toResponsesAgentParams(body, items);
     const target = route(c, { ...body, systemText: systemTextOf(params.conversation_history) });
     target.requireTokenGeneration();
+    const id = `resp_${nanoid()}`;
+    // OpenAI stores by default; a client that says store: false gets nothing kept.
+    const keep = (output: OutputItem[]) => {
+      if (body.store !== false) store.put(id, { input: items, output: outputAsInput(output) });
+    };
     const response = responseObjectFactory({
-      id: `resp_${nanoid()}`,
+      id,
       createdAt: unixSeconds(),
       body,
       maxOutputTokens: params.max_tokens,
@@ -39,10 +50,15 @@ export function responsesRoute({ dispatcher, route }: ResponsesRouteDeps) {
       requestId: c.get("requestId"),
       pool: target.pool,
       sessionKey: target.sessionKey,
+      holdBareJson: (params.tools ?? []).length > 0 && !params.grammar,
     });
     if (body.stream) {
       return sseResponse(
-        responsesStream(generation.events, { response, maxOutputTokens: params.max_tokens }),
+        responsesStream(generation.events, {
+          response,
+          maxOutputTokens: params.max_tokens,
+          onFinished: keep,
+        }),
         generation.abort,
       );
     }
@@ -52,8 +68,10 @@ export function responsesRoute({ dispatcher, route }: ResponsesRouteDeps) {
         usage: result.usage,
         maxTokens: params.max_tokens,
         toolCalls: result.toolCalls.length,
+        finished: result.finished,
       }) === "length";
     const output = collectedOutput({ ...result, status: cut ? "incomplete" : "completed" });
+    keep(output);
     return c.json(response({ status: cut ? "incomplete" : "completed", output, usage: result.usage }));
   });
 }

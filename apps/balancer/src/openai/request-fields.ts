@@ -36,12 +36,9 @@ export const samplingFieldsShape = {
   frequency_penalty: z.number().min(-2).max(2).nullish(),
   seed: z.number().int().nullish(),
   stop: z
-    .union([
-      z.string(),
-      z
-        .array(z.string(), { message: "must be a string or an array of strings" })
-        .max(maxStopStrings, { message: `at most ${maxStopStrings} stop sequences are allowed` }),
-    ])
+    .union([z.string(), z.array(z.string()).max(maxStopStrings)], {
+      error: () => `must be a string or an array of at most ${maxStopStrings} stop sequences (strings)`,
+    })
     .nullish(),
   top_k: z.number().int().nonnegative().nullish(),
   min_p: z.number().min(0).max(1).nullish(),

@@ -94,10 +94,11 @@ export const responsesTextFormatSchema = z.discriminatedUnion("type", [
  */
 export const responsesRequestSchema = z.object({
   model: z.string().optional().default(""),
-  input: z.union([
-    z.string(),
+  // A string is one user message; as a list, a bad item's error names the item (not the union).
+  input: z.preprocess(
+    (input) => (typeof input === "string" ? [{ type: "message", role: "user", content: input }] : input),
     z.array(responsesInputItemSchema).min(1, { message: "input must not be empty" }),
-  ]),
+  ),
   instructions: z.string().nullish(),
   stream: z.boolean().nullish(),
   max_output_tokens: z.number().int().min(-1).nullish(),

@@ -31,7 +31,13 @@ describe("real client libraries against the OpenAI service", () => {
   describe("Vercel AI SDK", () => {
     const providers = () => ({
       openai: createOpenAI({ baseURL: t.baseUrl, apiKey: "x" }),
-      compatible: createOpenAICompatible({ name: "paddler", baseURL: t.baseUrl, apiKey: "x" }),
+      // Told it may send json_schema (otherwise it asks for any JSON object and the tiny model rambles).
+      compatible: createOpenAICompatible({
+        name: "paddler",
+        baseURL: t.baseUrl,
+        apiKey: "x",
+        supportsStructuredOutputs: true,
+      }),
     });
 
     it("generateText and streamText through both providers", async () => {
@@ -156,7 +162,18 @@ describe("real client libraries against the OpenAI service", () => {
       parameters: weatherSchema,
       execute: async () => "sunny",
     });
-    const client = () => new OpenAI({ baseURL: t.baseUrl, apiKey: "x", maxRetries: 0 });
+    const client = () =>
+      new OpenAI({
+        baseURL: t.baseUrl,
+        apiKey: "x",
+        maxRetries: 0,
+        fetch: async (url, init) => {
+          console.log("AGENTS-REQ", String(url), String(init?.body).slice(0, 1500));
+          const response = await fetch(url, init);
+          console.log("AGENTS-RES", response.status, (await response.clone().text()).slice(0, 800));
+          return response;
+        },
+      });
 
     for (const mode of ["chat-completions", "responses"] as const) {
       it(`a two-turn run with a tool in ${mode} mode`, async () => {

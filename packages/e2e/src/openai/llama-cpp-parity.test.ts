@@ -330,7 +330,7 @@ describe("OpenAI service: llama-server's leniency and extras", () => {
     expect(batch.choices).toHaveLength(2);
     const negative = await post(t, "/completions", { model: "m", prompt: [1, -4] });
     expect(negative.status).toBe(400);
-    expect(negative.json.error.param).toBe("prompt");
+    expect(negative.json.error.param).toMatch(/^prompt/);
     expect(negative.json.error.message).toMatch(/token ids/);
     const unknown = await post(t, "/completions", { model: "m", prompt: [1, 99999], max_tokens: 2 });
     expect(unknown.status).toBe(400);

@@ -379,7 +379,7 @@ describe("OpenAI service: llama-server's leniency and extras", () => {
       input: [{ type: "web_search_call", id: "x" }],
     });
     expect(status).toBe(400);
-    expect(json.error.param).toBe("input[0]");
+    expect(json.error.param).toBe("input[0].type");
     expect(json.error.message).toMatch(/unknown input item type "web_search_call"/);
   });
 });

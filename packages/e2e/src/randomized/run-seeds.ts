@@ -44,7 +44,10 @@ export async function runSeeds(options: {
           { seed, numRuns: 1, endOnFailure: true },
         );
       } catch (error) {
-        failure = { seed, message: error instanceof Error ? error.message : String(error) };
+        // fast-check keeps the invariant that broke in `cause`.
+        const cause =
+          error instanceof Error && error.cause instanceof Error ? `\n${error.cause.message}` : "";
+        failure = { seed, message: `${error instanceof Error ? error.message : String(error)}${cause}` };
         log(`FAILED with seed ${seed}; replay with PADDLER_RANDOMIZED_SEEDS=${seed}`);
         break;
       }

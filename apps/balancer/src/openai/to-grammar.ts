@@ -1,4 +1,4 @@
-import type { GrammarConstraint } from "@paddler/protocol";
+import { exceedsJsonSchemaLimits, type GrammarConstraint } from "@paddler/protocol";
 import { jsonObjectGrammar } from "./json-object-grammar.js";
 import { jsonSchemaToGbnf, SchemaGrammarError } from "./json-schema-grammar/json-schema-to-gbnf.js";
 import { invalidRequest } from "./openai-error.js";
@@ -22,6 +22,9 @@ export function toGrammar(format: JsonFormat | null | undefined, param: string):
 
 /** GBNF for a schema, or a 400 that names the schema path. */
 export function schemaGrammar(schema: unknown, param: string): string {
+  // The complexity limits the agent applies to schemas, checked before converting one here.
+  const tooComplex = exceedsJsonSchemaLimits(schema);
+  if (tooComplex) throw invalidRequest(`Invalid value for '${param}': JSON schema ${tooComplex}`, param);
   try {
     return jsonSchemaToGbnf(schema);
   } catch (error) {

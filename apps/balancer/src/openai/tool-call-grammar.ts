@@ -1,4 +1,4 @@
-import type { GrammarConstraint, Tool } from "@paddler/protocol";
+import { exceedsJsonSchemaLimits, type GrammarConstraint, type Tool } from "@paddler/protocol";
 import {
   createGbnfBuilder,
   gbnfLiteral,
@@ -22,6 +22,11 @@ export function toolCallGrammar(options: {
   const calls = options.tools.map((tool, index) => {
     const name = `tool-${index}`;
     let args: string;
+    const tooComplex = exceedsJsonSchemaLimits(tool.function.parameters ?? {});
+    if (tooComplex) {
+      const at = `${options.param}.${index}.function.parameters`;
+      throw invalidRequest(`Invalid value for '${at}': JSON schema ${tooComplex}`, at);
+    }
     try {
       args = builder.addSchema(tool.function.parameters ?? { type: "object" }, `${name}-args`);
     } catch (error) {

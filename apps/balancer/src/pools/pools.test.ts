@@ -233,8 +233,8 @@ describe("model pools", () => {
       body: JSON.stringify({ model: "text-embedding-3-small", input: ["a", "b"] }),
     });
     expect(embeddings.status).toBe(200);
-    // The embeddings pool refuses generation with Paddler's 501, whatever the default pool does.
-    expect((await chat(openai, "embed")).status).toBe(501);
+    // The embeddings pool refuses generation with a 400 (the native API keeps Paddler's 501), whatever the default pool does.
+    expect((await chat(openai, "embed")).status).toBe(400);
 
     await put(`${management}/api/v1/fleet_settings`, { ...defaultFleetSettings, fallback_pool: "chat" });
     expect(await content(await chat(openai, "anything-else"))).toBe("chat-agent");

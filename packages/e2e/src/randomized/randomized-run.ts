@@ -194,12 +194,14 @@ export async function runAndCheck(
 ): Promise<void> {
   const real: Real = { cluster, ledger: [], totals, tinyItemTimeout: false };
   await fc.asyncModelRun(() => ({ model: { requests: 0, reloadContext: false }, real }), drawn);
-  // Back to a normal item timeout, so the quiet check measures the cluster and not the mode.
+  const unsettled = await settle(real.ledger, options.settleMs);
+  // Back to a normal item timeout (after the requests settled, so none is cut by this restart),
+  // so the quiet check measures the cluster and not the mode.
   if (real.tinyItemTimeout) {
+    for (const entry of real.ledger) if (entry.end === null) entry.crossedBalancerRestart = true;
     await cluster.restartBalancer(30_000);
     totals.balancerRestarts++;
   }
-  const unsettled = await settle(real.ledger, options.settleMs);
   if (unsettled.length > 0) {
     throw new InvariantError(
       `${unsettled.length} request(s) never ended (silence): ${unsettled.map((entry) => JSON.stringify(entry.spec)).join("; ")}`,

@@ -8,6 +8,7 @@ import { retryUnlessUnauthorized, unauthorizedService } from "./auth/unauthorize
 import { usePanelClient } from "./auth/use-panel-client.js";
 import { type PanelConfig, readPanelConfig, serviceUrl } from "./config/panel-config.js";
 import { PanelProvider } from "./config/panel-context.js";
+import { ConnectionHealthProvider, createConnectionHealth } from "./live/connection-health.js";
 import { createMetricsHistory } from "./live/metrics-history.js";
 import { MetricsHistoryProvider } from "./live/metrics-history-context.js";
 import "./styles.css";
@@ -47,7 +48,9 @@ createRoot(mount).render(
     <QueryClientProvider client={queryClient}>
       <AuthProvider store={credentials}>
         <MetricsHistoryProvider value={createMetricsHistory()}>
-          <PanelRoot config={config} />
+          <ConnectionHealthProvider value={createConnectionHealth()}>
+            <PanelRoot config={config} />
+          </ConnectionHealthProvider>
         </MetricsHistoryProvider>
       </AuthProvider>
     </QueryClientProvider>

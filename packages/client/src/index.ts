@@ -3,6 +3,8 @@ export type {
   AgentControllerSnapshot,
   AgentDesiredState,
   AgentsResponse,
+  AgentTimeline,
+  AgentTimelineEvent,
   BalancerDesiredState,
   BufferedRequestsResponse,
   ChatTemplate,
@@ -16,11 +18,16 @@ export type {
   GeneratedTokenResult,
   GenerateEmbeddingBatchParams,
   InferenceClientMessage,
+  MetricsHistory,
+  MetricsHistoryUpdate,
+  MetricsPoint,
   ModelMetadata,
   ModelPoolName,
   ModelPoolSummary,
   ModelPoolsResponse,
   PoolPolicy,
+  RecentRequest,
+  RecentRequests,
   ResponseEnvelope,
   RoutingRule,
   TokenGenerationModeNotification,
@@ -39,6 +46,7 @@ export type { FetchFunction } from "./http/transport.js";
 export type { HttpInference } from "./inference/http-inference.js";
 export type { InferenceSocket, InferenceSocketRequestOptions } from "./inference/socket/inference-socket.js";
 export type { WebSocketConstructor, WebSocketLike } from "./inference/socket/web-socket-like.js";
+export type { FleetHistoryClient, MetricsHistoryEvent } from "./management/fleet-history-client.js";
 export type { ManagementClient } from "./management/management-client.js";
 export type { PoolsClient } from "./management/pools-client.js";
 export type { InferenceStream } from "./streams/inference-stream.js";

@@ -31,7 +31,14 @@ describe("agentDesiredModelFromUri", () => {
 
   it("explains what is wrong", () => {
     expect(() => agentDesiredModelFromUri("ftp://x/a.gguf")).toThrow(ModelUriError);
-    expect(() => agentDesiredModelFromUri("agent://relative.gguf")).toThrow("absolute path");
+    // A relative path set through the API round-trips through the panel's form.
+    expect(agentDesiredModelFromUri("agent://models/relative.gguf")).toEqual({
+      LocalToAgent: "models/relative.gguf",
+    });
+    expect(agentDesiredModelToUri({ LocalToAgent: "models/relative.gguf" })).toBe(
+      "agent://models/relative.gguf",
+    );
+    expect(() => agentDesiredModelFromUri("agent://")).toThrow("needs a path");
     expect(() => agentDesiredModelFromUri("https://huggingface.co/only-owner")).toThrow("Hugging Face URL");
   });
 });

@@ -15,9 +15,10 @@ export function agentDesiredModelFromUri(uri: string): AgentDesiredModel {
   const trimmed = uri.trim();
   if (trimmed === "") return "None";
   if (trimmed.startsWith("agent://")) {
+    // agent:///abs/x.gguf is absolute; agent://models/x.gguf is relative to the agent's working
+    // directory (the API accepts such a path, so the panel must be able to save it back).
     const path = trimmed.slice("agent://".length);
-    if (!path.startsWith("/"))
-      throw new ModelUriError("agent:// needs an absolute path, e.g. agent:///models/x.gguf");
+    if (path === "") throw new ModelUriError("agent:// needs a path, e.g. agent:///models/x.gguf");
     return { LocalToAgent: decodeURI(path) };
   }
   let url: URL;

@@ -1,5 +1,10 @@
 import type { AgentControllerSnapshot } from "@paddler/client";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
+import { usePanel } from "../config/panel-context.js";
+import { formatDuration } from "../live/format-duration.js";
+import { useNow } from "../live/use-now.js";
+import { agentTimelineQueryOptions } from "../queries/agent-timeline.js";
 import { AgentIssues } from "./agent-issues.js";
 import { agentState, fileName, isDownloading } from "./agent-state.js";
 import { DownloadProgress } from "./download-progress.js";
@@ -7,6 +12,9 @@ import { ModelMetadataView } from "./model-metadata-view.js";
 import { UsageBar } from "./usage-bar.js";
 
 const columns = 6;
+
+/** A reload or drain running longer than this is flagged: something probably waits forever. */
+const stuckAfterMs = 120_000;
 
 /** Agents in front of an HTTP server say which kind; the built-in engine sends no engine field. */
 const engineLabels = {
@@ -22,6 +30,36 @@ export function AgentRow({ agent }: { agent: AgentControllerSnapshot }) {
   const detailsId = useId();
   const state = agentState(agent);
   const name = agent.name ?? agent.id;
+  const { client } = usePanel();
+  const now = useNow();
+  const timeline = useQuery({
+    ...agentTimelineQueryOptions(client, agent.id),
+    enabled: state.kind !== "applied" || open,
+  });
+  const drain = useMutation({
+    mutationFn: (drained: boolean) =>
+      drained ? client.management.fleet.drainAgent(agent.id) : client.management.fleet.undrainAgent(agent.id),
+  });
+  const busy =
+    state.kind === "loading" ||
+    state.kind === "pending" ||
+    state.kind === "downloading" ||
+    state.kind === "retrying";
+  // Since when it has been in this state: the timeline's last change for this agent.
+  const since =
+    [...(timeline.data?.events ?? [])].reverse().find((event) => event.kind !== "warning")?.at ??
+    agent.connected_at;
+  const lasted = since === undefined ? null : now - since;
+  const stuck = busy && lasted !== null && lasted > stuckAfterMs;
+  const waitsOn =
+    state.kind === "downloading"
+      ? "the model download"
+      : agent.slots_total === 0 && agent.slots_processing > 0
+        ? `${agent.slots_processing} running ${agent.slots_processing === 1 ? "request" : "requests"} to finish`
+        : state.kind === "retrying"
+          ? "the problem below to be fixed (it retries every second)"
+          : "the model to load";
+  const warnings = agent.warnings ?? [];
   return (
     <tbody className="agent" data-agent-id={agent.id} data-agent-name={name} data-state={state.kind}>
       <tr>
@@ -30,9 +68,20 @@ export function AgentRow({ agent }: { agent: AgentControllerSnapshot }) {
           {agent.name ? <span className="muted small agent-id">{agent.id}</span> : null}
         </th>
         <td data-label="State">
-          <span className={`badge badge-${state.kind}`} data-testid="agent-state">
-            {state.label}
+          <span className={`badge badge-${stuck ? "stuck" : state.kind}`} data-testid="agent-state">
+            {stuck ? `${state.label}: taking too long` : state.label}
           </span>
+          {agent.drained_by_operator ? (
+            <span className="badge badge-retrying" data-testid="agent-drained">
+              drained
+            </span>
+          ) : null}
+          {busy && lasted !== null ? (
+            <span className="muted small" data-testid="agent-state-since">
+              {" "}
+              for {formatDuration(lasted)}, waiting for {waitsOn}
+            </span>
+          ) : null}
         </td>
         <td data-label="Slots" className="slots">
           <span data-testid="agent-slots" title="processing / total / desired">
@@ -63,8 +112,15 @@ export function AgentRow({ agent }: { agent: AgentControllerSnapshot }) {
           ) : null}
         </td>
         <td data-label="Issues">
+          {warnings.length > 0 ? (
+            <span className="warn" data-testid="agent-warning-count">
+              {warnings.length} {warnings.length === 1 ? "warning" : "warnings"}{" "}
+            </span>
+          ) : null}
           {agent.issues.length === 0 ? (
-            <span className="ok">OK</span>
+            warnings.length > 0 ? null : (
+              <span className="ok">OK</span>
+            )
           ) : (
             <span className="error" data-testid="agent-issue-count">
               {agent.issues.length} {agent.issues.length === 1 ? "issue" : "issues"}
@@ -72,6 +128,19 @@ export function AgentRow({ agent }: { agent: AgentControllerSnapshot }) {
           )}
         </td>
         <td className="actions">
+          <button
+            type="button"
+            disabled={drain.isPending}
+            onClick={() => drain.mutate(!agent.drained_by_operator)}
+            title={
+              agent.drained_by_operator
+                ? "Let new requests reach this agent again"
+                : "No new requests; running ones finish"
+            }
+          >
+            {agent.drained_by_operator ? "Let back" : "Drain"}
+            <span className="visually-hidden"> {name}</span>
+          </button>
           <button
             type="button"
             aria-expanded={open}
@@ -90,6 +159,25 @@ export function AgentRow({ agent }: { agent: AgentControllerSnapshot }) {
               <section>
                 <h4>Issues</h4>
                 <AgentIssues issues={agent.issues} />
+                {warnings.length > 0 ? (
+                  <>
+                    <h4>Warnings</h4>
+                    <ul className="warnings" data-testid="agent-warnings">
+                      {warnings.map((warning) => (
+                        <li key={warning}>{warning}</li>
+                      ))}
+                    </ul>
+                  </>
+                ) : null}
+                <h4>Status</h4>
+                <p className="small" data-testid="agent-uptime">
+                  {agent.connected_at !== undefined ? (
+                    <>Connected for {formatDuration(now - agent.connected_at)}. </>
+                  ) : null}
+                  {agent.last_status_at !== undefined ? (
+                    <>Last status {formatDuration(now - agent.last_status_at)} ago.</>
+                  ) : null}
+                </p>
                 <h4>Model file</h4>
                 <p>
                   {agent.model_path ? <code>{agent.model_path}</code> : <span className="muted">none</span>}
@@ -107,6 +195,18 @@ export function AgentRow({ agent }: { agent: AgentControllerSnapshot }) {
                 </p>
               </section>
               <section>
+                <h4>Timeline</h4>
+                <ol className="timeline" data-testid="agent-timeline">
+                  {(timeline.data?.events ?? []).slice(-10).map((event) => (
+                    <li key={`${event.at}-${event.kind}-${event.detail ?? ""}`}>
+                      <time dateTime={new Date(event.at).toISOString()}>
+                        {new Date(event.at).toLocaleTimeString()}
+                      </time>{" "}
+                      {event.kind.replaceAll("_", " ")}
+                      {event.detail ? <span className="muted"> {event.detail}</span> : null}
+                    </li>
+                  ))}
+                </ol>
                 <ModelMetadataView
                   agentId={agent.id}
                   modelPath={agent.slots_total > 0 ? agent.model_path : null}

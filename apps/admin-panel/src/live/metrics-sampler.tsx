@@ -3,6 +3,7 @@ import { useEffect, useRef } from "react";
 import { usePanel } from "../config/panel-context.js";
 import { agentsQueryOptions } from "../queries/agents.js";
 import { bufferedRequestsQueryOptions } from "../queries/buffered-requests.js";
+import { useConnectionHealthStore } from "./connection-health.js";
 import { useMetricsHistory } from "./metrics-history-context.js";
 
 const sampleEveryMs = 1000;
@@ -12,9 +13,10 @@ const sampleEveryMs = 1000;
  * the charts draw. Renders nothing.
  */
 export function MetricsSampler() {
+  const health = useConnectionHealthStore();
   const { client } = usePanel();
   const history = useMetricsHistory();
-  const agents = useQuery(agentsQueryOptions(client)).data;
+  const agents = useQuery(agentsQueryOptions(client, health)).data;
   const buffered = useQuery(bufferedRequestsQueryOptions(client)).data;
   const latest = useRef({ agents, buffered });
   latest.current = { agents, buffered };

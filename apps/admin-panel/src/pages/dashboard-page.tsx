@@ -5,26 +5,35 @@ import { Link } from "wouter";
 import { AddAgentHelp } from "../components/add-agent-help.js";
 import { AgentList } from "../components/agent-list.js";
 import { BufferedRequestsCard } from "../components/buffered-requests-card.js";
-import { LiveCharts } from "../components/live-charts.js";
+import { FleetCharts } from "../components/fleet-charts.js";
+import { RecentRequestsTable } from "../components/recent-requests-table.js";
 import { ServiceAddresses } from "../components/service-addresses.js";
+import { StreamBanner } from "../components/stream-banner.js";
 import { usePanel } from "../config/panel-context.js";
+import { useConnectionHealth, useConnectionHealthStore } from "../live/connection-health.js";
+import { usePageTitle } from "../live/use-page-title.js";
 import { agentsQueryOptions } from "../queries/agents.js";
 import { bufferedRequestsQueryOptions } from "../queries/buffered-requests.js";
 import { desiredStateQueryOptions } from "../queries/desired-state.js";
 import { DEFAULT_POOL, poolsQueryOptions } from "../queries/pools.js";
 
 export function DashboardPage() {
+  const health = useConnectionHealthStore();
   const { client, config } = usePanel();
-  const agents = useQuery(agentsQueryOptions(client));
+  const agents = useQuery(agentsQueryOptions(client, health));
   const buffered = useQuery(bufferedRequestsQueryOptions(client));
-  const desired = useQuery(desiredStateQueryOptions(client));
+  // Follows the live state (a restart, a change from another tab), not only this tab's saves.
+  const desired = useQuery({ ...desiredStateQueryOptions(client), refetchInterval: 3000 });
   const pools = useQuery(poolsQueryOptions(client));
   const list = agents.data?.agents ?? [];
+  const connection = useConnectionHealth();
+  usePageTitle("Dashboard");
   const desiredModel = desired.data ? agentDesiredModelToUri(desired.data.model) : null;
 
   return (
     <>
       <h1>Dashboard</h1>
+      <StreamBanner />
       <ServiceAddresses config={config} />
       <div className="row">
         <BufferedRequestsCard
@@ -52,23 +61,29 @@ export function DashboardPage() {
           )}
         </section>
       </div>
-      <LiveCharts maxBufferedRequests={config.maxBufferedRequests} />
-      {agents.isError ? (
-        <p className="error" role="alert">
-          Lost the agents stream: {agents.error.message}
-        </p>
-      ) : agents.isPending ? (
-        <p className="muted">Connecting to the agents stream…</p>
-      ) : (pools.data?.pools.length ?? 1) > 1 ? (
-        <PoolGroups pools={pools.data?.pools ?? []} agents={list} />
-      ) : list.length === 0 ? (
-        <section aria-labelledby="agents-heading" className="empty">
-          <h2 id="agents-heading">Agents</h2>
-          <p>No agent has joined yet. Requests wait in the buffer until one does.</p>
-        </section>
-      ) : (
-        <AgentList agents={list} />
-      )}
+      <div
+        className={connection.connected === false ? "stale" : undefined}
+        data-stale={connection.connected === false}
+      >
+        {agents.isError ? (
+          <p className="error" role="alert">
+            Lost the agents stream: {agents.error.message}
+          </p>
+        ) : agents.isPending ? (
+          <p className="muted">Connecting to the agents stream…</p>
+        ) : (pools.data?.pools.length ?? 1) > 1 ? (
+          <PoolGroups pools={pools.data?.pools ?? []} agents={list} />
+        ) : list.length === 0 ? (
+          <section aria-labelledby="agents-heading" className="empty">
+            <h2 id="agents-heading">Agents</h2>
+            <p>No agent has joined yet. Requests wait in the buffer until one does.</p>
+          </section>
+        ) : (
+          <AgentList agents={list} />
+        )}
+        <FleetCharts />
+        <RecentRequestsTable />
+      </div>
       <AddAgentHelp managementAddr={config.managementAddr} />
     </>
   );

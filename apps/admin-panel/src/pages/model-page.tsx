@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useRef, useState } from "react";
 import { Link } from "wouter";
 import { usePanel } from "../config/panel-context.js";
+import { usePageTitle } from "../live/use-page-title.js";
 import { ChatTemplateEditor } from "../model-form/chat-template-editor.js";
 import { inferenceParameterGroups } from "../model-form/inference-parameter-fields.js";
 import { InferenceParameterInput } from "../model-form/inference-parameter-input.js";
@@ -21,6 +22,7 @@ import {
 } from "../queries/pools.js";
 
 export function ModelPage() {
+  usePageTitle("Model");
   const { client } = usePanel();
   const [pool] = useSelectedPool();
   const desired = useQuery(poolDesiredStateQueryOptions(client, pool));

@@ -1,6 +1,8 @@
 import { Link } from "wouter";
+import { usePageTitle } from "../live/use-page-title.js";
 
 export function NotFoundPage() {
+  usePageTitle("Not found");
   return (
     <>
       <h1>Not found</h1>

@@ -9,12 +9,14 @@ import { Sparkline } from "../components/sparkline.js";
 import { serviceUrl } from "../config/panel-config.js";
 import { usePanel } from "../config/panel-context.js";
 import { useMetricsHistory, useMetricsSamples } from "../live/metrics-history-context.js";
+import { usePageTitle } from "../live/use-page-title.js";
 import { useChat } from "../prompt/use-chat.js";
 import { desiredStateQueryOptions } from "../queries/desired-state.js";
 import { inferenceAccessQueryOptions } from "../queries/inference-access.js";
 import { tokenGenerationModeQueryOptions } from "../queries/token-generation-mode.js";
 
 export function PromptPage() {
+  usePageTitle("Prompt");
   const { client, config } = usePanel();
   const history = useMetricsHistory();
   const queryClient = useQueryClient();

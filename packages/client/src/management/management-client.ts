@@ -20,6 +20,7 @@ import type { RequestOptions } from "../http/request-options.js";
 import { readText, type Transport } from "../http/transport.js";
 import { type SseSubscriptionOptions, subscribeSse } from "../streams/sse-subscription.js";
 import { parseJsonText, parseRequest, parseResponse } from "../validate.js";
+import { createFleetHistoryClient, type FleetHistoryClient } from "./fleet-history-client.js";
 import { createPoolsClient, type PoolsClient } from "./pools-client.js";
 
 /** The management service: cluster state, desired state, live streams and metrics. */
@@ -45,6 +46,8 @@ export interface ManagementClient {
   metrics(options?: RequestOptions): Promise<string>;
   /** Model pools, their desired states and policies, and the fleet's model-name routing. */
   pools: PoolsClient;
+  /** Fleet metrics history, recent requests, agent timelines, and draining an agent. */
+  fleet: FleetHistoryClient;
 }
 
 export function createManagementClient(
@@ -113,5 +116,6 @@ export function createManagementClient(
       getJson(agentPath(agentId, "chat_template_override"), chatTemplateSchema.nullable(), options),
     metrics: (options) => getText("/metrics", options),
     pools: createPoolsClient({ transport, urlFor, getJson, stream }),
+    fleet: createFleetHistoryClient({ transport, urlFor }),
   };
 }

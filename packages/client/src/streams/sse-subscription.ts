@@ -10,6 +10,8 @@ import { parseSse } from "./sse.js";
 export interface SseSubscriptionOptions extends RequestOptions {
   /** Reconnect delays after a drop. A `retry:` field from the server sets the first delay. */
   reconnect?: BackoffOptions | undefined;
+  /** Told `true` when the stream is open and `false` when it dropped (before each reconnect). */
+  onConnectionChange?: ((connected: boolean) => void) | undefined;
 }
 
 /**
@@ -22,7 +24,7 @@ export async function* subscribeSse<Schema extends z.ZodType>(
   transport: Transport,
   url: string,
   schema: Schema,
-  { signal, headers, reconnect }: SseSubscriptionOptions,
+  { signal, headers, reconnect, onConnectionChange }: SseSubscriptionOptions,
 ): AsyncGenerator<z.infer<Schema>> {
   let attempt = 0;
   let lastEventId: string | undefined;
@@ -37,14 +39,18 @@ export async function* subscribeSse<Schema extends z.ZodType>(
       if (response.body === null)
         throw new PaddlerError({ code: "invalid_response", message: "No body", url });
       attempt = 0;
+      onConnectionChange?.(true);
       for await (const event of parseSse(response.body, signal)) {
         if (event.id !== undefined) lastEventId = event.id;
         if (event.retry !== undefined) serverRetryMs = event.retry;
         if (event.event !== "message") continue;
         yield parseResponse(schema, parseJsonText(event.data, url), url);
       }
+      // The server ended the stream (a restart, a proxy timeout): a drop like any other.
+      if (!signal?.aborted) onConnectionChange?.(false);
     } catch (error) {
       if (signal?.aborted) return;
+      onConnectionChange?.(false);
       if (!isRetryable(error)) throw error;
     }
     const delay = serverRetryMs ?? 0;

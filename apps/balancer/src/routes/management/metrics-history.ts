@@ -4,8 +4,8 @@ import type { MetricsHistoryStore } from "../../metrics/history/metrics-history.
 
 /**
  * The balancer's recent metrics (beyond Paddler): `GET /` the whole history (`?since=` Unix ms for
- * less), `GET /stream` SSE whose first event (`history`) is the whole history and each later one
- * (`update`) the points of a bucket that just closed.
+ * less), `GET /stream` SSE whose first event is `{"history": …}` (the whole history) and each
+ * later one `{"update": …}` (the points of the bucket that just closed).
  */
 export function metricsHistoryRoutes({
   history,
@@ -24,17 +24,17 @@ export function metricsHistoryRoutes({
         const pending: string[] = [];
         let wake: (() => void) | null = null;
         const unsubscribe = history.subscribe((update) => {
-          pending.push(JSON.stringify(update));
+          pending.push(JSON.stringify({ update }));
           wake?.();
         });
         const keepAlive = setInterval(() => void stream.write(": keep-alive\n\n"), keepAliveMs);
         stream.onAbort(() => wake?.());
         try {
-          await stream.writeSSE({ event: "history", data: JSON.stringify(history.history()) });
+          await stream.writeSSE({ data: JSON.stringify({ history: history.history() }) });
           while (!stream.aborted && !stream.closed) {
             const data = pending.shift();
             if (data !== undefined) {
-              await stream.writeSSE({ event: "update", data });
+              await stream.writeSSE({ data });
               continue;
             }
             await new Promise<void>((resolve) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { closestFlag } from "./closest-flag.js";
 
-const flags = ["slots", "threads", "management-addr", "inference-addr", "log-level"].map((name) => ({
+const flags = ["slots", "pool", "threads", "management-addr", "inference-addr", "log-level"].map((name) => ({
   name,
   description: "",
 }));

@@ -125,7 +125,7 @@ describe("/metrics", () => {
     expect(metricValue(after, "lb_requests_total", { agent: "metered", outcome: "cancelled" })).toBe(1);
     expect(metricValue(after, "lb_requests_total", { agent: "none", outcome: "buffer_overflow" })).toBe(1);
     expect(histogramCount(after, "lb_request_duration_seconds", { outcome: "completed" })).toBe(3);
-    expect(metricValue(after, "lb_buffer_wait_seconds")).toBe(4);
+    expect(histogramCount(after, "lb_buffer_wait_seconds", { pool: "default" })).toBe(4);
     expect(histogramCount(after, "lb_time_to_first_token_seconds", { agent: "metered" })).toBe(4);
     expect(histogramCount(after, "lb_time_between_tokens_seconds", { agent: "metered" })).toBeGreaterThan(3);
     expect(metricValue(after, "lb_prompt_tokens_total", { agent: "metered" })).toBeGreaterThan(0);

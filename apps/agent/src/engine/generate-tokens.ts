@@ -175,6 +175,9 @@ export async function* generateTokens(options: GenerateTokensOptions): AsyncGene
       }
     }
   } catch (cause) {
+    // The evaluation must end before the erase: clearing a sequence whose evaluate() is still open
+    // waits on node-llama-cpp's context lock forever (then the context can never be disposed).
+    await iterator.return();
     await sequence.clearHistory().catch(() => undefined);
     if (signal.aborted) return;
     if (!(options.reportFinish && cause instanceof ContextExhaustedError)) {

@@ -80,7 +80,7 @@ describe("balancer deploy bundle (apps/balancer/Dockerfile)", { timeout: 120_000
     await waitForOk(`${managementUrl}/health`, 20_000).catch((error: unknown) => {
       throw new Error(`${String(error)}\nbalancer output:\n${output}`);
     });
-  });
+  }, 300_000);
 
   afterAll(async () => {
     if (child && child.exitCode === null) {

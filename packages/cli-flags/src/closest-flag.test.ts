@@ -9,6 +9,7 @@ const flags = ["slots", "pool", "threads", "management-addr", "inference-addr", 
 describe("closestFlag", () => {
   it.each([
     ["slot", "slots"],
+    ["pol", "pool"],
     ["thread", "threads"],
     ["managment-addr", "management-addr"],
     ["inference", "inference-addr"],

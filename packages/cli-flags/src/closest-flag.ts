@@ -13,8 +13,9 @@ export function closestFlag(name: string, flags: readonly FlagDefinition[]): str
     const d = distance(name, flag.name);
     if (best === null || d < best.distance) best = { name: flag.name, distance: d };
   }
-  // Up to a third of the name may differ (one edit for short names): close enough to be a typo, far
+  // Up to a third of the name may differ (two edits at least, one for names of three letters): close enough to be a typo, far
   // enough not to guess wildly (`--foo` is not `--pool`).
-  if (best === null || best.distance > Math.max(1, Math.floor(name.length / 3))) return null;
+  const allowed = name.length <= 3 ? 1 : Math.max(2, Math.floor(name.length / 3));
+  if (best === null || best.distance > allowed) return null;
   return best.name;
 }

@@ -152,7 +152,14 @@ export async function* generateTokens(options: GenerateTokensOptions): AsyncGene
           probabilities?: Map<Token, number>;
         };
         yield {
-          Logprobs: tokenLogprobs({ model, token, confidence, probabilities, top: sampling.nProbs }),
+          Logprobs: tokenLogprobs({
+            model,
+            token,
+            confidence,
+            probabilities,
+            top: sampling.nProbs,
+            context: [...lastTokens, ...pending.slice(0, -1)].slice(-lastTokensForDetokenizer),
+          }),
         };
       }
       const text = model.detokenize(pending, false, lastTokens);

@@ -1,5 +1,6 @@
-import { emptyTokenUsage, type TokenUsage } from "@paddler/protocol";
+import { emptyTokenUsage, type TokenLogprobs, type TokenUsage } from "@paddler/protocol";
 import { mergeAsyncIterables } from "../dispatch/merge-async-iterables.js";
+import { completionLogprobs } from "./completion-logprobs.js";
 import { finishReason } from "./finish-reason.js";
 import type { GenerationEvent } from "./generation-events.js";
 import type { SseMessage } from "./sse-response.js";
@@ -14,6 +15,8 @@ export interface CompletionStreamOptions {
   includeUsage: boolean;
   /** With `echo`, each choice's prompt, sent first. */
   echoPrompts: readonly string[] | null;
+  /** `logprobs` was asked for: each text chunk carries its tokens' logprobs (legacy shape). */
+  logprobs?: boolean;
 }
 
 async function* indexed(events: AsyncIterable<GenerationEvent>, index: number) {
@@ -23,7 +26,7 @@ async function* indexed(events: AsyncIterable<GenerationEvent>, index: number) {
 /** `text_completion` chunks for every prompt (interleaved, told apart by `index`), then `[DONE]`. */
 export async function* completionStream(
   generations: readonly StartedGeneration[],
-  { id, model, created, maxTokens, includeUsage, echoPrompts }: CompletionStreamOptions,
+  { id, model, created, maxTokens, includeUsage, echoPrompts, logprobs = false }: CompletionStreamOptions,
 ): AsyncGenerator<SseMessage> {
   const chunk = (choices: unknown[], usage?: unknown) => ({
     data: JSON.stringify({
@@ -36,13 +39,22 @@ export async function* completionStream(
       ...(usage !== undefined ? { usage } : {}),
     }),
   });
-  const choice = (index: number, text: string, finish: string | null = null) => ({
-    index,
-    text,
-    logprobs: null,
-    finish_reason: finish,
-  });
-  for (const [index, prompt] of (echoPrompts ?? []).entries()) yield chunk([choice(index, prompt)]);
+  // Where each choice's text has got to, so text_offset counts from the start of the whole text
+  // (echoed prompt included), as in the non-streamed answer.
+  const offsets = generations.map((_, index) => echoPrompts?.[index]?.length ?? 0);
+  const pending: TokenLogprobs[][] = generations.map(() => []);
+  const choice = (index: number, text: string, finish: string | null = null) => {
+    let choiceLogprobs: ReturnType<typeof completionLogprobs> | null = null;
+    if (logprobs) {
+      // The agent sends a token's logprobs just before its text; a chunk carries those sent since the last.
+      choiceLogprobs = completionLogprobs(pending[index] ?? [], offsets[index] ?? 0);
+      pending[index] = [];
+      offsets[index] = (offsets[index] ?? 0) + text.length;
+    }
+    return { index, text, logprobs: choiceLogprobs, finish_reason: finish };
+  };
+  for (const [index, prompt] of (echoPrompts ?? []).entries())
+    yield chunk([{ index, text: prompt, logprobs: null, finish_reason: null }]);
   let usage: TokenUsage = emptyTokenUsage();
   const merged = mergeAsyncIterables(
     generations.map((generation, index) => indexed(generation.events, index)),
@@ -50,6 +62,7 @@ export async function* completionStream(
   try {
     for await (const { index, event } of merged) {
       if (event.type === "content" && event.text) yield chunk([choice(index, event.text)]);
+      else if (event.type === "logprobs") pending[index]?.push(event.entry);
       else if (event.type === "error") {
         yield { data: JSON.stringify(event.error.toBody()) };
         return;

@@ -71,6 +71,40 @@ describe("POST /v1/completions with the openai client", () => {
     expect(texts).toEqual(whole.choices.map((choice) => choice.text));
   });
 
+  it("streams logprobs in the legacy shape, the same as the whole answer's", async () => {
+    const request = { model: "m", prompt: "Once upon a time", max_tokens: 6, temperature: 0, logprobs: 2 };
+    const stream = await t.openai.completions.create({ ...request, stream: true });
+    let text = "";
+    const tokens: string[] = [];
+    const tokenLogprobs: number[] = [];
+    const offsets: number[] = [];
+    for await (const chunk of stream) {
+      const choice = chunk.choices[0];
+      if (!choice) continue;
+      if (choice.text) {
+        // Every piece of text comes with the logprobs of the tokens that made it.
+        expect(choice.logprobs?.tokens?.join("")).toBe(choice.text);
+      }
+      for (const [at, token] of (choice.logprobs?.tokens ?? []).entries()) {
+        tokens.push(token);
+        tokenLogprobs.push(choice.logprobs?.token_logprobs?.[at] ?? Number.NaN);
+        offsets.push(choice.logprobs?.text_offset?.[at] ?? Number.NaN);
+        expect(Object.keys(choice.logprobs?.top_logprobs?.[at] ?? {}).length).toBeGreaterThan(0);
+      }
+      text += choice.text;
+    }
+    expect(tokens).toHaveLength(6);
+    expect(tokens.join("")).toBe(text);
+    const whole = await t.openai.completions.create(request);
+    const logprobs = whole.choices[0]?.logprobs;
+    expect(tokens).toEqual(logprobs?.tokens);
+    expect(offsets).toEqual(logprobs?.text_offset);
+    for (const [at, value] of tokenLogprobs.entries()) {
+      expect(value).toBeLessThanOrEqual(0);
+      expect(value).toBeCloseTo(logprobs?.token_logprobs?.[at] ?? Number.NaN, 3);
+    }
+  });
+
   it("echoes the prompt when asked", async () => {
     const completion = await t.openai.completions.create({
       model: "m",

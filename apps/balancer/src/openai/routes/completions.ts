@@ -87,6 +87,7 @@ export function completionsRoute({ dispatcher, route, logger }: CompletionsRoute
         maxTokens,
         includeUsage: body.stream_options?.include_usage === true,
         echoPrompts: body.echo ? echoed : null,
+        logprobs: wantsLogprobs,
       });
       return sseResponse(messages, () => {
         for (const generation of generations) generation.abort();

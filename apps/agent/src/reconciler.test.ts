@@ -132,3 +132,45 @@ describe("Reconciler drains", () => {
     await reconciler.close();
   });
 });
+
+describe("Reconciler reloads", () => {
+  it("asks an engine that has its own split (managed llama-server) which changes need a reload", async () => {
+    const status = new AgentStatus(2);
+    const loads: AgentDesiredState[] = [];
+    const runtime: AgentDesiredState[] = [];
+    const factory: InferenceEngineFactory = {
+      async load({ slots, desiredState }) {
+        loads.push(desiredState);
+        return {
+          ...fakeEngine(slots),
+          updateRuntimeState: (next: AgentDesiredState) => runtime.push(next),
+          // Like llama-server: the template is on its command line, sampling is not.
+          needsReload: (current: AgentDesiredState, next: AgentDesiredState) =>
+            JSON.stringify(current.chat_template_override) !== JSON.stringify(next.chat_template_override),
+        } as unknown as InferenceEngine;
+      },
+    };
+    const reconciler = new Reconciler({
+      status,
+      engineFactory: factory,
+      resolveModel: async (model) =>
+        typeof model === "object" && "LocalToAgent" in model ? model.LocalToAgent : null,
+      slots: 2,
+      threads: 1,
+      logger: silentLogger(),
+      requests: { running: 0, runningIds: () => [], cancelAll: () => {} },
+    });
+    const first = state(4096);
+    reconciler.setDesiredState(first);
+    await waitUntil(() => loads.length === 1 && status.fields.state_application_status === "Applied");
+    const warmer = { ...first, inference_parameters: { ...first.inference_parameters, temperature: 0.2 } };
+    reconciler.setDesiredState(warmer);
+    await waitUntil(() => runtime.length === 1);
+    expect(loads).toHaveLength(1);
+    reconciler.setDesiredState({ ...warmer, chat_template_override: { content: "{{ messages }}" } });
+    await waitUntil(() => loads.length === 2 && status.fields.state_application_status === "Applied");
+    expect(runtime).toHaveLength(1);
+    expect(status.fields.uses_chat_template_override).toBe(true);
+    await reconciler.close();
+  });
+});

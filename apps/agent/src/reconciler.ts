@@ -155,11 +155,14 @@ export class Reconciler {
     }
   }
 
-  /** Sampling or template changes go to the loaded engine directly: no drain, no reload. */
+  /** Changes the engine can take as it runs (sampling; for most, the template) go to it directly: no drain, no reload. */
   #applyWithoutReload(target: AgentDesiredState): boolean {
     const engine = this.#engine;
     if (!engine?.updateRuntimeState || !this.#appliedState || this.#applied === null) return false;
-    if (!isRuntimeOnlyChange(this.#appliedState, target)) return false;
+    const reload = engine.needsReload
+      ? engine.needsReload(this.#appliedState, target)
+      : !isRuntimeOnlyChange(this.#appliedState, target);
+    if (reload) return false;
     engine.updateRuntimeState(target);
     this.#options.status.update({
       issues: [],

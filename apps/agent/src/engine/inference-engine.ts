@@ -42,6 +42,12 @@ export interface InferenceEngine extends AsyncDisposable {
    * template). Engines that cannot leave it out, and the agent reloads instead.
    */
   updateRuntimeState?(state: AgentDesiredState): void;
+  /**
+   * Whether going from `current` to `next` needs a reload, for engines whose split differs from the
+   * built-in one (a managed llama-server restarts for a new chat template, which is on its command
+   * line). Without it the agent reloads for anything but sampling and the chat template.
+   */
+  needsReload?(current: AgentDesiredState, next: AgentDesiredState): boolean;
 }
 
 export interface EngineLoadOptions {

@@ -50,6 +50,10 @@ export class UpstreamEngineHost {
   }
 
   setDesiredState(state: AgentDesiredState): void {
+    if (state.chat_template_override && !this.#desiredState?.chat_template_override)
+      this.#logger.warn(
+        "the cluster's chat template override cannot be applied to a server the agent does not start",
+      );
     this.#desiredState = state;
     this.#engine.setDesiredState(state);
     this.#report();
@@ -71,6 +75,13 @@ export class UpstreamEngineHost {
         this.#logger.warn("the upstream serves another model than the cluster wants", { desired, served });
       }
     }
+    // The server formats conversations with its own template; pretending otherwise would hide why
+    // replies differ from the cluster's override.
+    const warnings = this.#desiredState?.chat_template_override
+      ? [
+          `the cluster's chat template override is not applied: ${upstream} formats conversations with its own template`,
+        ]
+      : [];
     // What the server has when healthy; slots_total drops to 0 while it is down.
     this.#mostSlots = Math.max(this.#mostSlots, this.#engine.slotsTotal);
     this.#status.update({
@@ -79,6 +90,7 @@ export class UpstreamEngineHost {
       desired_slots_total: this.#mostSlots,
       model_path: probe.modelPath,
       issues,
+      warnings,
       uses_chat_template_override: false,
       state_application_status: this.#desiredState === null ? "Fresh" : applied ? "Applied" : "Stuck",
     });

@@ -10,6 +10,7 @@ import { createLlamaServerAdapter } from "../llama-server-external/llama-server-
 import { freePort } from "./free-port.js";
 import { llamaServerArgs } from "./llama-server-args.js";
 import { llamaServerEnv } from "./llama-server-env.js";
+import { llamaServerNeedsRestart } from "./llama-server-needs-restart.js";
 import { spawnWatched, type WatchedProcess } from "./spawn-watched.js";
 
 export interface ManagedLlamaServerFactoryOptions {
@@ -148,8 +149,9 @@ export function createManagedLlamaServerFactory(
     options.onEngineInfo?.(engine.engineInfo);
     log.info("llama-server is serving", { slots: engine.slotsTotal });
 
-    // Sampling and the chat template are in llama-server's command line: every change restarts it.
-    Object.defineProperty(engine, "updateRuntimeState", { value: undefined });
+    // Sampling travels with each request (updateRuntimeState keeps it); what is on llama-server's
+    // command line (model, context, chat template...) needs a restart.
+    Object.defineProperty(engine, "needsReload", { value: llamaServerNeedsRestart });
     // The engine's own dispose also stops the server it runs on.
     const dispose = engine[Symbol.asyncDispose].bind(engine);
     Object.defineProperty(engine, Symbol.asyncDispose, {

@@ -154,6 +154,27 @@ describe("OpenAI-compatible upstream engine", () => {
     expect(status.fields.state_application_status).toBe("Applied");
   });
 
+  it("says the cluster's chat template override is not applied, instead of pretending", async () => {
+    upstream = await startTestOpenAIUpstream();
+    const status = new AgentStatus(1);
+    const host = await startUpstreamHost({
+      engine: { kind: "OpenAIUpstream", url: upstream.rootUrl, apiKey: null },
+      slots: 1,
+      status,
+      logger,
+    });
+    closers.push(() => host?.close() ?? Promise.resolve());
+    host?.setDesiredState({ ...conformanceDesiredState, chat_template_override: { content: "{{ x }}" } });
+    expect(status.fields.uses_chat_template_override).toBe(false);
+    expect(status.fields.warnings).toEqual([
+      `the cluster's chat template override is not applied: ${upstream.rootUrl} formats conversations with its own template`,
+    ]);
+    // Still serving: a template it cannot apply is no reason to refuse requests.
+    expect(status.fields.state_application_status).toBe("Applied");
+    host?.setDesiredState(conformanceDesiredState);
+    expect(status.fields.warnings).toEqual([]);
+  });
+
   it("forwards a request as it came and streams the reply back byte for byte", async () => {
     upstream = await startTestOpenAIUpstream();
     const engine = new UpstreamEngine({

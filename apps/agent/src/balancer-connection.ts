@@ -62,6 +62,8 @@ export class BalancerConnection {
   /** Whether "cannot reach the balancer" was said since the last successful connection. */
   #unreachableLogged = false;
   #reconnectTimer: NodeJS.Timeout | null = null;
+  /** Frames read from the current socket, reported so the balancer knows which requests a report covers. */
+  #framesReceived = 0;
   readonly #statusTimer: NodeJS.Timeout;
   readonly #unsubscribe: () => void;
 
@@ -86,7 +88,10 @@ export class BalancerConnection {
       Notification: {
         UpdateAgentStatus: {
           slot_aggregated_status_snapshot: this.#options.status.snapshot(),
-          agent_slots: (this.#options.slotsReport ?? (() => this.#options.status.slotsReport()))(),
+          agent_slots: {
+            ...(this.#options.slotsReport ?? (() => this.#options.status.slotsReport()))(),
+            frames_received: this.#framesReceived,
+          },
         },
       },
     });
@@ -104,6 +109,7 @@ export class BalancerConnection {
       },
     });
     this.#socket = socket;
+    this.#framesReceived = 0;
     const outbox = new FrameOutbox(socket);
     this.#outbox = outbox;
     socket.on("upgrade", (response) => {
@@ -160,6 +166,9 @@ export class BalancerConnection {
       this.#sendStatus();
     });
     socket.on("message", (data) => {
+      // Counted before anything else: a request is handled (running, or answered) in this same
+      // turn, so any report taken from now on covers it.
+      this.#framesReceived++;
       // The agent checks every frame itself: an older or rogue balancer may not have checked.
       const text = String(data);
       const read = parseJsonWithLimits(text);

@@ -25,5 +25,12 @@ export const agentSlotsReportSchema = z.strictObject({
   running_request_ids: z.array(requestIdSchema).max(4096),
   /** Set while a reload waits for running requests; null otherwise. */
   drain: agentDrainStatusSchema.nullable(),
+  /**
+   * How many frames the agent had read from this balancer's socket (since it connected) when it
+   * took this report. A request the balancer sent in a later frame has not reached the agent yet,
+   * so the report's silence about it proves nothing: an agent whose event loop stalled sends a
+   * report it took before it read a request that waits in its socket. Absent: not counted.
+   */
+  frames_received: count.optional(),
 });
 export type AgentSlotsReport = z.infer<typeof agentSlotsReportSchema>;

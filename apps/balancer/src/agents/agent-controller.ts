@@ -36,6 +36,8 @@ interface InFlight extends LeaseRecord {
 export interface AgentConnection {
   send(message: BalancerToAgentMessage): void;
   close(code: number, reason: string): void;
+  /** How many frames went out on the socket so far (the agent counts what it read likewise). */
+  framesSent?(): number;
 }
 
 type StatusFields = Omit<SlotAggregatedStatusSnapshot, "version">;
@@ -177,6 +179,7 @@ export class AgentController {
     this.#requests.set(id, entry);
     if (entry.lease) this.#leased.set(id, entry);
     this.#connection.send({ Request: { id, request } });
+    entry.frame = this.#connection.framesSent?.();
     return { id, replies, close: () => this.#forget(id, entry, "closed") };
   }
 
@@ -204,6 +207,7 @@ export class AgentController {
       leases: this.#leased,
       strays: this.#strays,
       runningOnAgent: report.running_request_ids,
+      framesReceived: report.frames_received,
       now,
       graceMs,
     });

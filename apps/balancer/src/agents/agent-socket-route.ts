@@ -89,12 +89,15 @@ export function agentSocketRoute({ registry, placement, logger, joinSecret = nul
       const batching = c.req.header(FRAME_BATCHING_HEADER) === "1";
       let controller: AgentController | null = null;
       let stopHeartbeat = () => {};
+      // Every text frame sent to the agent; its reports say how many it had read (see frames_received).
+      let framesSent = 0;
       const events: WSEvents = {
         onOpen(_event, ws) {
           const version: BalancerToAgentMessage = {
             Notification: { Version: { version: PADDLER_PROTOCOL_VERSION } },
           };
           ws.send(JSON.stringify(version));
+          framesSent++;
           stopHeartbeat = startHeartbeat(ws.raw);
         },
         onMessage(event, ws) {
@@ -137,8 +140,11 @@ export function agentSocketRoute({ registry, placement, logger, joinSecret = nul
                 snapshot: slot_aggregated_status_snapshot,
                 connection: {
                   send: (frame) => {
-                    if (ws.readyState === 1) ws.send(JSON.stringify(frame));
+                    if (ws.readyState !== 1) return;
+                    ws.send(JSON.stringify(frame));
+                    framesSent++;
                   },
+                  framesSent: () => framesSent,
                   close: (code, reason) => ws.close(code, reason),
                 },
               });

@@ -48,6 +48,7 @@ const drain = { slots_busy: 1, since_unix_ms: 1_700_000_000_000, deadline_unix_m
 async function silentAgent(
   running: () => string[] | null,
   draining: () => typeof drain | null = () => null,
+  framesReceived?: () => number,
 ): Promise<ScriptedAgent> {
   const managementAddress = balancer?.addresses.management ?? "";
   const agent = await connectScriptedAgent({ managementAddress, id: "quiet", slots: 1 });
@@ -60,7 +61,15 @@ async function silentAgent(
         Notification: {
           UpdateAgentStatus: {
             slot_aggregated_status_snapshot: statusSnapshot(1, ++version),
-            ...(ids === null ? {} : { agent_slots: { running_request_ids: ids, drain: draining() } }),
+            ...(ids === null
+              ? {}
+              : {
+                  agent_slots: {
+                    running_request_ids: ids,
+                    drain: draining(),
+                    ...(framesReceived ? { frames_received: framesReceived() } : {}),
+                  },
+                }),
           },
         },
       });
@@ -134,6 +143,38 @@ describe("leases reconciled with the agent's own report", () => {
       },
     });
     await (await pending).text();
+    expect(await busySlots()).toBe(0);
+  }, 20_000);
+
+  it("a request the agent answers after its event loop stalled gets the agent's answer, not the reconciler's 502", async () => {
+    balancer = await start();
+    // Our agent counts the frames it read when it takes a report. This one stalls as soon as the
+    // request is sent: the reports it still sends were taken before it read the request (its timer
+    // runs before its socket is read), then it reads the request and answers it at once.
+    let framesRead = 0;
+    const agent = await silentAgent(
+      () => [],
+      undefined,
+      () => framesRead,
+    );
+    await waitUntil(() => agent.received.length >= 1);
+    framesRead = agent.received.length;
+    const pending = generate();
+    const request = await agent.waitFor((message) => "Request" in message);
+    if (!("Request" in request)) throw new Error("no request");
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    framesRead = agent.received.length;
+    agent.send({
+      Response: {
+        generated_by: null,
+        request_id: request.Request.id,
+        response: { GeneratedToken: { SamplerError: "cut by the reload" } },
+      },
+    });
+    const body = await (await pending).text();
+    expect(body).toContain("cut by the reload");
+    expect(body).not.toContain("The agent is not running this request any more");
+    expect(await healed("lease_released")).toBe(0);
     expect(await busySlots()).toBe(0);
   }, 20_000);
 

@@ -50,4 +50,19 @@ describe("reconcileLeases", () => {
     expect(at(7000, [])).toEqual([]);
     expect(strays.size).toBe(0);
   });
+
+  it("keeps a lease whose request the agent had not read when it took its reports, however late they come", () => {
+    // The agent's event loop stalled right after the balancer sent the request (frame 7): the
+    // reports that arrive were taken before the agent read it, then the agent answers it.
+    const held = new Map<string, LeaseRecord>([["unread", { sentAt: 0, missingSince: null, frame: 7 }]]);
+    const strays = new Map<string, number>();
+    const at = (now: number, framesReceived: number) =>
+      reconcileLeases({ leases: held, strays, runningOnAgent: [], framesReceived, now, graceMs }).release;
+    expect(at(100, 6)).toEqual([]);
+    expect(at(5000, 6)).toEqual([]);
+    expect(at(20_000, 6)).toEqual([]);
+    // Once a report covers the frame and still leaves the request out, the grace starts.
+    expect(at(20_100, 7)).toEqual([]);
+    expect(at(23_100, 7)).toEqual(["unread"]);
+  });
 });

@@ -3,6 +3,11 @@ export interface LeaseRecord {
   readonly sentAt: number;
   /** When the agent's report first left this request out (null while the agent lists it). */
   missingSince: number | null;
+  /**
+   * How many frames the balancer had sent on the agent's socket once this request's frame was
+   * sent: a report that counts fewer received frames was taken before the agent read the request.
+   */
+  frame?: number | undefined;
 }
 
 export interface LeaseDrift {
@@ -18,6 +23,8 @@ export interface ReconcileLeasesOptions {
   strays: Map<string, number>;
   /** The agent's own list of the requests it runs (its `agent_slots` report). */
   runningOnAgent: readonly string[];
+  /** The report's `frames_received`, when the agent counts them. */
+  framesReceived?: number | undefined;
   now: number;
   /**
    * How long a difference must last before it counts as drift. It covers a request on its way to
@@ -35,13 +42,17 @@ export function reconcileLeases({
   leases,
   strays,
   runningOnAgent,
+  framesReceived,
   now,
   graceMs,
 }: ReconcileLeasesOptions): LeaseDrift {
   const running = new Set(runningOnAgent);
   const drift: LeaseDrift = { release: [], cancelOnAgent: [] };
   for (const [id, lease] of leases) {
-    if (running.has(id)) {
+    // Listed, or not read by the agent when it took the report: nothing is known against it. (Its
+    // terminal reply, if it has one, comes before any report taken after the agent read it.)
+    const unread = framesReceived !== undefined && lease.frame !== undefined && framesReceived < lease.frame;
+    if (running.has(id) || unread) {
       lease.missingSince = null;
       continue;
     }

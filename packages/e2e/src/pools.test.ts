@@ -1,3 +1,4 @@
+import Anthropic from "@anthropic-ai/sdk";
 import { defaultFleetSettings, type InferenceClientMessage } from "@paddler/protocol";
 import OpenAI from "openai";
 import { afterEach, describe, expect, it } from "vitest";
@@ -121,6 +122,79 @@ describe("two model pools side by side", () => {
     const metrics = await client.management.metrics();
     expect(metrics).toContain('paddler_pool_slots_total{pool="embed"} 1');
     expect(metrics).toMatch(/paddler_prompt_tokens_total\{agent="chat-\d",pool="default"\}/);
+  }, 240_000);
+
+  it("routes Anthropic Messages requests by model as the OpenAI routes do, and names a missing model in Anthropic's shape", async () => {
+    const { client } = await twoPools();
+    // A third pool: the same model with other settings, reached by a rule only Anthropic names match.
+    const claudeState = testDesiredState({
+      inference_parameters: { ...chatState.inference_parameters, temperature: 0.2 },
+    });
+    expect(await client.management.pools.putDesiredState("claude", claudeState)).toEqual({ created: true });
+    const settings = await client.management.pools.getFleetSettings();
+    await client.management.pools.putFleetSettings({
+      ...settings,
+      rules: [...settings.rules, { pattern: "claude-.*", pool: "claude" }],
+    });
+    await cluster?.addAgent({ name: "claude-1", slots: 1, pool: "claude" });
+    await waitUntil(
+      async () =>
+        (await client.management.pools.list()).pools.find((pool) => pool.name === "claude")?.slots_total ===
+        1,
+      120_000,
+    );
+    const anthropic = new Anthropic({
+      baseURL: `http://${cluster?.balancer.addresses.compatOpenai}`,
+      apiKey: "unused",
+      maxRetries: 0,
+    });
+    const ask = (model: string) =>
+      anthropic.messages.create({ model, max_tokens: 3, messages: [{ role: "user", content: "Hi" }] });
+
+    // By regex rule, to the claude pool (its only agent counts the request), then by alias.
+    expect((await ask("claude-3-5-haiku-latest")).content[0]?.type).toBe("text");
+    expect(
+      (
+        await anthropic.messages.countTokens({
+          model: "claude-sonnet-4",
+          messages: [{ role: "user", content: "Once upon a time" }],
+        })
+      ).input_tokens,
+    ).toBeGreaterThan(0);
+    const served = async (agent: RegExp, pool: string) => {
+      let total = 0;
+      for (const match of (await client.management.metrics()).matchAll(
+        /paddler_requests_total\{agent="([^"]+)",outcome="completed",pool="([^"]+)"\} (\d+)/g,
+      ))
+        if (agent.test(match[1] ?? "") && match[2] === pool) total += Number(match[3]);
+      return total;
+    };
+    expect(await served(/^claude-1$/, "claude")).toBe(2);
+    expect(await served(/^chat-\d$/, "default")).toBe(0);
+    expect((await ask("story-teller")).content[0]?.type).toBe("text");
+    expect(await served(/^chat-\d$/, "default")).toBe(1);
+    expect(await served(/^claude-1$/, "claude")).toBe(2);
+
+    // The embeddings pool is reached by its rule too, and refuses generation in Anthropic's shape.
+    await expect(ask("text-embedding-3-small")).rejects.toMatchObject({
+      status: 400,
+      error: { type: "error", error: { type: "invalid_request_error" } },
+    });
+
+    const missing = await ask("gpt-5").catch((error: unknown) => error);
+    expect(missing).toBeInstanceOf(Anthropic.NotFoundError);
+    const body = (missing as InstanceType<typeof Anthropic.NotFoundError>).error as {
+      type: string;
+      error: { type: string; message: string };
+    };
+    expect(body.type).toBe("error");
+    expect(body.error.type).toBe("not_found_error");
+    expect(body.error.message).toContain("'gpt-5'");
+    expect(body.error.message).toContain("default, embed, claude, story-teller");
+    const countMissing = await anthropic.messages
+      .countTokens({ model: "gpt-5", messages: [{ role: "user", content: "x" }] })
+      .catch((error: unknown) => error);
+    expect(countMissing).toBeInstanceOf(Anthropic.NotFoundError);
   }, 240_000);
 
   it("buffers a request for a pool with no agent and serves it once an agent joins that pool", async () => {

@@ -18,6 +18,9 @@ export function effectiveSampling(state: AgentDesiredState | null, overrides: Sa
     repeat_penalty: overrides?.penalty_repeat ?? parameters.penalty_repeat,
     // Paddler's -1 is "the whole context"; llama-server takes only counts.
     repeat_last_n: parameters.penalty_last_n < 0 ? parameters.context_size : parameters.penalty_last_n,
+    // llama-server applies these itself (node-llama-cpp has no typical sampler): passed through.
+    ...(overrides?.typical_p !== undefined ? { typical_p: overrides.typical_p } : {}),
+    ...(overrides?.ignore_eos !== undefined ? { ignore_eos: overrides.ignore_eos } : {}),
     ...(overrides?.seed !== undefined ? { seed: overrides.seed } : {}),
     ...(overrides?.stop ? { stop: overrides.stop } : {}),
   };

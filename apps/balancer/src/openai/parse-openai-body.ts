@@ -3,6 +3,7 @@ import { parseJsonWithLimits } from "@paddler/protocol";
 import type { Context } from "hono";
 import type { z } from "zod";
 import { droppedKeys } from "./dropped-keys.js";
+import { notAppliedKeys } from "./not-applied-keys.js";
 import { invalidRequest } from "./openai-error.js";
 
 function paramOf(path: readonly PropertyKey[]): string | null {
@@ -15,7 +16,7 @@ function paramOf(path: readonly PropertyKey[]): string | null {
 /**
  * Reads and validates an OpenAI request body; the first problem becomes a 400 whose `param` names
  * the field (`messages[0].content`), as OpenAI's own errors do. Unknown keys are dropped and
- * logged at debug.
+ * logged at debug, as are known keys the engine does not apply (`typical_p`).
  */
 export async function parseOpenAIBody<Schema extends z.ZodType>(
   c: Context,
@@ -38,6 +39,9 @@ export async function parseOpenAIBody<Schema extends z.ZodType>(
       const ignored = droppedKeys(parsed.value, result.data);
       if (ignored.length > 0)
         logger.debug("ignored unknown request keys", { path: c.req.path, keys: ignored.slice(0, 50) });
+      const notApplied = notAppliedKeys(result.data);
+      if (Object.keys(notApplied).length > 0)
+        logger.debug("accepted request keys that are not applied", { path: c.req.path, keys: notApplied });
     }
     return result.data;
   }

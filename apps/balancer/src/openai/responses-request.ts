@@ -121,7 +121,7 @@ export const responsesRequestSchema = z.object({
     })
     .nullish(),
   previous_response_id: z.string().min(1).nullish(),
-  conversation: unsupported("conversation (responses are not stored)"),
+  conversation: unsupported("conversation (use previous_response_id)"),
   background: onlyDefault(false, "background responses are not supported by Paddler"),
   // Extra output to include (encrypted reasoning, logprobs): accepted, nothing extra is sent.
   include: z.array(z.string()).nullish(),

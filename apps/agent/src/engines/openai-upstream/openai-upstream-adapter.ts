@@ -32,7 +32,7 @@ export function openAIRootUrl(url: string): string {
   return parsed.toString().replace(/\/+$/, "");
 }
 
-/** Only what OpenAI's API defines, plus top_k/min_p when the request asks for them itself. */
+/** Only what OpenAI's API defines, plus top_k/min_p/typical_p when the request asks for them itself. */
 function samplingFields(context: UpstreamRequestContext, overrides: SamplingOverrides | undefined) {
   const sampling = effectiveSampling(context.desiredState, overrides);
   return {
@@ -42,6 +42,7 @@ function samplingFields(context: UpstreamRequestContext, overrides: SamplingOver
     frequency_penalty: sampling.frequency_penalty,
     ...(overrides?.top_k !== undefined ? { top_k: overrides.top_k } : {}),
     ...(overrides?.min_p !== undefined ? { min_p: overrides.min_p } : {}),
+    ...(overrides?.typical_p !== undefined ? { typical_p: overrides.typical_p } : {}),
     ...("seed" in sampling ? { seed: sampling.seed } : {}),
     ...("stop" in sampling ? { stop: sampling.stop } : {}),
   };

@@ -1,10 +1,19 @@
+import { type AddressInfo, connect, createServer, type Socket } from "node:net";
 import { type RunningBalancer, startBalancer } from "@paddler/balancer";
-import type { AgentsResponse, PaddlerClient } from "@paddler/client";
+import {
+  type AgentsResponse,
+  collectText,
+  createPaddlerClient,
+  type InferenceClientMessage,
+  type PaddlerClient,
+} from "@paddler/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { waitUntil } from "../ndjson.js";
 import { startTestCluster, type TestCluster, testDesiredState } from "../test-cluster.js";
 import {
   clientFor,
+  contentToken,
   expectPaddlerError,
   iterateUntilError,
   longStory,
@@ -98,23 +107,79 @@ describe("@paddler/client across a balancer restart (dropped connections)", () =
     expect(text.length).toBeGreaterThan(0);
   });
 
-  // Quarantined at the end of the 2026-12-02 wave: it fails on main after this wave's merges (see the
-  // closing note: a balancer restart now ends streams with an in-band error line instead of a dropped connection). Re-enable when fixed.
-  it.skip("a dropped HTTP inference stream fails with a typed PaddlerError", async () => {
-    const { tokens, error } = await iterateUntilError(
-      paddler.inference.continueFromRawPrompt(longStory),
-      3,
-      async () => {
-        balancer = await restartBalancer(cluster, balancer);
-      },
+  it("a balancer restart ends an HTTP inference stream with its in-band error line: a typed PaddlerError", async () => {
+    // The restart cuts the running stream at the end of the shutdown grace period with one
+    // in-band `Error` line (not silence), which the client turns into an `inference_error`.
+    const seen: InferenceClientMessage[] = [];
+    let tokens = 0;
+    const restartAfterTokens = async function* (stream: AsyncIterable<InferenceClientMessage>) {
+      for await (const message of stream) {
+        seen.push(message);
+        yield message;
+        if (contentToken(message) !== undefined && ++tokens === 3) {
+          balancer = await restartBalancer(cluster, balancer);
+        }
+      }
+    };
+    const failure = await collectText(
+      restartAfterTokens(paddler.inference.continueFromRawPrompt(longStory)),
+    ).then(
+      () => new Error("the stream completed"),
+      (error: unknown) => error,
     );
-    expect(tokens.length).toBeGreaterThanOrEqual(3);
-    const failure = expectPaddlerError(error, "network_error");
-    expect(failure.url).toContain("/api/v1/continue_from_raw_prompt");
+    expect(tokens).toBeGreaterThanOrEqual(3);
+    const typed = expectPaddlerError(failure, "inference_error");
+    expect(typed.status).toBe(503);
+    expect(typed.message).toContain("shutting down");
+    expect("Error" in (seen.at(-1) ?? {})).toBe(true);
     await cluster.waitForSlots(1);
     expect(
       await paddler.inference.continueFromRawPrompt({ raw_prompt: "Tom", max_tokens: 5 }).text(),
     ).not.toBe("");
+  });
+
+  it("an HTTP inference stream whose TCP connection drops fails with a typed PaddlerError", async () => {
+    // A proxy in front of the balancer destroys the client's connection mid-stream (what a crashed
+    // balancer or a cut network does): no in-band line can come, and the client says so, typed.
+    const target = parseAddress(balancer.addresses.inference);
+    const open = new Set<Socket>();
+    const proxy = createServer((client) => {
+      const upstream = connect(target.port, target.host);
+      open.add(client);
+      client.pipe(upstream).pipe(client);
+      const drop = () => {
+        client.destroy();
+        upstream.destroy();
+        open.delete(client);
+      };
+      client.on("error", drop);
+      upstream.on("error", drop);
+      client.on("close", drop);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const { port } = proxy.address() as AddressInfo;
+    const viaProxy = createPaddlerClient({
+      inferenceUrl: `http://127.0.0.1:${port}`,
+      managementUrl: cluster.managementUrl,
+      WebSocket,
+    });
+    try {
+      const { tokens, error } = await iterateUntilError(
+        viaProxy.inference.continueFromRawPrompt(longStory),
+        3,
+        () => {
+          for (const socket of open) socket.resetAndDestroy();
+        },
+      );
+      expect(tokens.length).toBeGreaterThanOrEqual(3);
+      const failure = expectPaddlerError(error, "network_error");
+      expect(failure.url).toContain("/api/v1/continue_from_raw_prompt");
+      // The balancer sees its client go away and frees the slot.
+      await waitForIdleSlots(paddler);
+    } finally {
+      viaProxy.close();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   it("agentsStream keeps yielding after the balancer restarts", async () => {

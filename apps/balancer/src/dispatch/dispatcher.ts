@@ -17,11 +17,14 @@ import {
   type RequestOutcome,
 } from "../metrics/dispatch-metrics.js";
 import { teeDispatchMetrics } from "../metrics/tee-dispatch-metrics.js";
+import { AsyncQueue } from "./async-queue.js";
 import { type DispatchEvent, errorEvent } from "./dispatch-event.js";
+import type { DispatchSink } from "./dispatch-sink.js";
 import { checkRequestLimits, defaultRequestLimits, type RequestLimits } from "./request-limits.js";
 import { runOnAgent } from "./run-on-agent.js";
 
 export type { DispatchEvent } from "./dispatch-event.js";
+export type { DispatchSink } from "./dispatch-sink.js";
 
 export interface DispatcherOptions {
   pool: SlotPools;
@@ -60,6 +63,10 @@ const MAX_REDISPATCHES = 1;
  * request normally waits in the buffer rather than coming back here.
  */
 const MAX_REFUSALS = 64;
+
+function targetOf(request: AgentRequest, options: DispatchOptions): DispatchTarget {
+  return { pool: options.pool, hint: { sessionKey: options.sessionKey, request } };
+}
 
 function rejectionOutcome(error: unknown): RequestOutcome {
   if (error instanceof BufferOverflowError) return "buffer_overflow";
@@ -109,12 +116,31 @@ export function createDispatcher({
     }
   }
 
-  async function* run(
+  /** Sends every event of the request to `sink`, then ends it; settles when the request is over. */
+  async function run(
     request: AgentRequest,
     signal: AbortSignal,
     requestId: string,
     target: DispatchTarget,
-  ): AsyncGenerator<DispatchEvent> {
+    sink: DispatchSink,
+  ): Promise<void> {
+    try {
+      await runAttempts(request, signal, requestId, target, sink);
+    } catch (error) {
+      logger.error("dispatch failed", { error, requestId });
+      sink.event(errorEvent(error));
+    } finally {
+      sink.end();
+    }
+  }
+
+  async function runAttempts(
+    request: AgentRequest,
+    signal: AbortSignal,
+    requestId: string,
+    target: DispatchTarget,
+    sink: DispatchSink,
+  ): Promise<void> {
     const poolMetrics = poolDispatchMetrics(fleetMetrics, target.pool);
     const metrics = requestMetrics
       ? teeDispatchMetrics(poolMetrics, requestMetrics({ requestId, pool: target.pool }))
@@ -124,18 +150,19 @@ export function createDispatcher({
     const problem = checkRequestLimits(request, limits);
     if (problem) {
       metrics.finished(null, "invalid_request", secondsSince(startedAt));
-      yield {
+      sink.event({
         kind: "error",
         error: { code: 400, description: `Invalid request parameters: ${problem.field}: ${problem.reason}` },
-      };
+      });
       return;
     }
+    const onEvent = (event: DispatchEvent) => sink.event(event);
     let lost = 0;
     let refused = 0;
     for (let attempt = 0; ; attempt++) {
       const leased = await lease({ signal, target, metrics, log, startedAt });
       if ("end" in leased) {
-        if (leased.end) yield leased.end;
+        if (leased.end) sink.event(leased.end);
         return;
       }
       if (attempt === 0) metrics.bufferWait(secondsSince(startedAt));
@@ -144,7 +171,7 @@ export function createDispatcher({
         leased.lease.release();
         continue;
       }
-      const end = yield* runOnAgent({
+      const end = await runOnAgent({
         agent,
         lease: leased.lease,
         request,
@@ -158,6 +185,7 @@ export function createDispatcher({
         startedAt,
         attempt: lost,
         mayRedispatch: lost < MAX_REDISPATCHES,
+        onEvent,
       });
       if (end === "settled") return;
       if (end === "redispatch") lost++;
@@ -166,29 +194,62 @@ export function createDispatcher({
         onRefused?.(agent.id);
         if (refused >= MAX_REFUSALS) {
           metrics.finished(null, "error", secondsSince(startedAt));
-          yield {
+          sink.event({
             kind: "error",
             error: {
               code: 503,
               description: `Every agent tried refused the request ${refused} times: all slots taken`,
             },
-          };
+          });
           return;
         }
       }
     }
   }
 
-  /** Runs a request under the caller's request id (a fresh one when none is given). */
-  function dispatch(
+  /**
+   * Runs a request under the caller's request id (a fresh one when none is given), handing each
+   * event to `sink` as the agent's frame arrives: the hot routes' path, with no promise per token.
+   * Aborting `signal` stops it (then `sink.end()` comes with no further event).
+   */
+  function dispatchTo(
+    request: AgentRequest,
+    signal: AbortSignal,
+    options: DispatchOptions,
+    sink: DispatchSink,
+  ): Promise<void> {
+    return run(request, signal, options.requestId ?? nanoid(), targetOf(request, options), sink);
+  }
+
+  /**
+   * The same as an async generator, for routes that transform events step by step. Nothing starts
+   * before the first `next()`; closing the generator early stops the request on the agent.
+   */
+  async function* dispatch(
     request: AgentRequest,
     signal: AbortSignal,
     options: DispatchOptions = {},
   ): AsyncGenerator<DispatchEvent> {
-    return run(request, signal, options.requestId ?? nanoid(), {
-      pool: options.pool,
-      hint: { sessionKey: options.sessionKey, request },
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    if (signal.aborted) stop.abort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    const events = new AsyncQueue<DispatchEvent>();
+    void dispatchTo(request, stop.signal, options, {
+      event: (event) => events.push(event),
+      end: () => events.close(null),
     });
+    try {
+      for (;;) {
+        // No timeout here: the dispatcher enforces the item timeout.
+        const next = await events.take(null);
+        if (next.kind !== "item") return;
+        yield next.item;
+      }
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+      stop.abort();
+    }
   }
 
   /** Ends every running request with an in-band "shutting down" error (the grace period is over). */
@@ -196,7 +257,7 @@ export function createDispatcher({
     cutOff.abort();
   }
 
-  return { dispatch, cutOffRunning };
+  return { dispatch, dispatchTo, cutOffRunning };
 }
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;

@@ -7,19 +7,23 @@ import { isTerminal } from "./response-kinds.js";
  * DrainingUntilAgentConfirms), so no agent runs more requests than it has slots. Should neither
  * come, reconciliation with the agent's report frees it sooner.
  */
-export async function stopAndRelease(
+export function stopAndRelease(
   agent: AgentController,
   handle: AgentRequestHandle,
   itemTimeoutMs: number,
-): Promise<void> {
+): void {
   agent.stopRespondingTo(handle.id);
-  try {
-    for (;;) {
-      const next = await handle.replies.take(itemTimeoutMs);
-      if (next.kind !== "item") break;
-      if (next.item.kind === "error" || isTerminal(next.item.envelope.response)) break;
-    }
-  } finally {
+  const timer = setTimeout(() => done(), itemTimeoutMs);
+  const done = () => {
+    clearTimeout(timer);
+    handle.replies.listen(null);
     handle.close();
-  }
+  };
+  handle.replies.listen({
+    item(reply) {
+      if (reply.kind === "error" || isTerminal(reply.envelope.response)) done();
+      else timer.refresh();
+    },
+    closed: done,
+  });
 }

@@ -2,7 +2,7 @@ import { ServerResponse } from "node:http";
 import { Hono } from "hono";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type ServedApp, serveApp } from "./serve-app.js";
-import { textStreamResponse } from "./text-stream-response.js";
+import { pushTextResponse, textStreamResponse } from "./text-stream-response.js";
 
 let served: ServedApp | null = null;
 
@@ -97,5 +97,84 @@ describe("streamed bodies served straight to Node's response", () => {
     });
     const response = await app.request("/stream");
     expect(await response.text()).toBe("x\ny\n");
+  });
+
+  it("writes a pushed body's chunks of one event-loop turn in one write, and ends it", async () => {
+    const app = new Hono().get("/stream", () =>
+      pushTextResponse({
+        start(out) {
+          out.write("a\n");
+          out.write("b\n");
+          setTimeout(() => {
+            out.write("c\n");
+            out.end();
+            out.write("late\n");
+          }, 20);
+        },
+        onCancel: () => {},
+        headers: { "Content-Type": "application/json" },
+      }),
+    );
+    served = await serveApp({ app, host: "127.0.0.1", port: 0 });
+    const writes: string[] = [];
+    const write = ServerResponse.prototype.write;
+    vi.spyOn(ServerResponse.prototype, "write").mockImplementation(function (
+      this: ServerResponse,
+      ...args: Parameters<ServerResponse["write"]>
+    ) {
+      writes.push(String(args[0]));
+      return write.apply(this, args);
+    });
+    const response = await fetch(`http://${served.address}/stream`);
+    expect(response.headers.get("cache-control")).toBe("no-cache");
+    expect(await response.text()).toBe("a\nb\nc\n");
+    expect(writes).toContain("a\nb\n");
+  });
+
+  it("cancels a pushed body when the client goes away mid-stream", async () => {
+    let cancelled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const app = new Hono().get("/stream", () =>
+      pushTextResponse({
+        start(out) {
+          let index = 0;
+          timer = setInterval(() => out.write(`${index++}\n`), 10);
+        },
+        onCancel: () => {
+          cancelled = true;
+          clearInterval(timer);
+        },
+        headers: {},
+      }),
+    );
+    served = await serveApp({ app, host: "127.0.0.1", port: 0 });
+    const controller = new AbortController();
+    const response = await fetch(`http://${served.address}/stream`, { signal: controller.signal });
+    await response.body?.getReader().read();
+    controller.abort();
+    const deadline = Date.now() + 10_000;
+    while (!cancelled && Date.now() < deadline) await tick();
+    expect(cancelled).toBe(true);
+  });
+
+  it("carries a pushed body on the Web stream where no Node response is at hand", async () => {
+    let started = 0;
+    const app = new Hono().get("/stream", () =>
+      pushTextResponse({
+        start(out) {
+          started++;
+          out.write("x\n");
+          queueMicrotask(() => {
+            out.write("y\n");
+            out.end();
+          });
+        },
+        onCancel: () => {},
+        headers: {},
+      }),
+    );
+    const response = await app.request("/stream");
+    expect(await response.text()).toBe("x\ny\n");
+    expect(started).toBe(1);
   });
 });

@@ -1,10 +1,19 @@
 import type { ServerResponse } from "node:http";
 
-/** A streamed body as text chunks, with what to do when the client goes away or the source fails. */
-export interface DirectSource {
-  chunks: AsyncIterator<string>;
-  onCancel: () => void;
+/** Where a push source writes its body: text chunks, then the end (once). */
+export interface TextOut {
+  write(chunk: string): void;
+  end(): void;
 }
+
+/**
+ * A streamed body as text chunks, with what to do when the client goes away or the source fails.
+ * `pull`: an async iterator read in a loop. `push`: started once with a writer it calls as chunks
+ * come (the hot inference routes: no promise per chunk).
+ */
+export type DirectSource =
+  | { kind: "pull"; chunks: AsyncIterator<string>; onCancel: () => void }
+  | { kind: "push"; start: (out: TextOut) => void; onCancel: () => void };
 
 const sources = new WeakMap<ReadableStream, DirectSource>();
 
@@ -47,33 +56,52 @@ export function writeDirect(response: Response, source: DirectSource, outgoing: 
     pending = "";
     outgoing.write(text);
   };
+  const write = (chunk: string) => {
+    if (finished) return;
+    pending += chunk;
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+  const end = () => {
+    if (finished) return;
+    finished = true;
+    const rest = pending;
+    pending = "";
+    if (!outgoing.destroyed) outgoing.end(rest);
+  };
+  const fail = (error: unknown) => {
+    cancel();
+    outgoing.destroy(error instanceof Error ? error : new Error(String(error)));
+  };
   const cancel = () => {
     if (finished) return;
     finished = true;
     source.onCancel();
-    void source.chunks.return?.();
+    if (source.kind === "pull") void source.chunks.return?.();
   };
   outgoing.once("close", () => {
     if (!outgoing.writableFinished) cancel();
   });
+  if (source.kind === "push") {
+    try {
+      source.start({ write, end });
+    } catch (error) {
+      fail(error);
+    }
+    return;
+  }
   void (async () => {
     try {
       for (;;) {
         const next = await source.chunks.next();
         if (next.done || finished) break;
-        pending += next.value;
-        if (!scheduled) {
-          scheduled = true;
-          setImmediate(flush);
-        }
+        write(next.value);
       }
-      finished = true;
-      const rest = pending;
-      pending = "";
-      if (!outgoing.destroyed) outgoing.end(rest);
+      end();
     } catch (error) {
-      cancel();
-      outgoing.destroy(error instanceof Error ? error : new Error(String(error)));
+      fail(error);
     }
   })();
 }

@@ -1,4 +1,7 @@
-import { textStreamResponse } from "./text-stream-response.js";
+import type { TextOut } from "./direct-stream.js";
+import { pushTextResponse, textStreamResponse } from "./text-stream-response.js";
+
+const ndjsonHeaders = { "Content-Type": "application/json", "X-Content-Type-Options": "nosniff" };
 
 /** Streams NDJSON (one JSON value per line) as Paddler does: 200, `application/json`, no caching. */
 export function ndjsonResponse(lines: AsyncIterable<unknown>, onCancel: () => void): Response {
@@ -10,9 +13,10 @@ export function ndjsonResponse(lines: AsyncIterable<unknown>, onCancel: () => vo
 
 /** The same, for lines already serialised (each ending in `\n`). */
 export function ndjsonTextResponse(chunks: AsyncIterable<string>, onCancel: () => void): Response {
-  return textStreamResponse({
-    chunks,
-    onCancel,
-    headers: { "Content-Type": "application/json", "X-Content-Type-Options": "nosniff" },
-  });
+  return textStreamResponse({ chunks, onCancel, headers: ndjsonHeaders });
+}
+
+/** The same, for lines (each ending in `\n`) written by calls as they come (see pushTextResponse). */
+export function ndjsonPushResponse(start: (out: TextOut) => void, onCancel: () => void): Response {
+  return pushTextResponse({ start, onCancel, headers: ndjsonHeaders });
 }

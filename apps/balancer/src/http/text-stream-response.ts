@@ -1,4 +1,6 @@
-import { registerDirectSource } from "./direct-stream.js";
+import { registerDirectSource, type TextOut } from "./direct-stream.js";
+
+const cacheControl = { "Cache-Control": "no-cache" };
 
 /**
  * A streaming 200 response whose body is the text chunks of an async iterable. `onCancel` runs
@@ -33,6 +35,54 @@ export function textStreamResponse(options: {
     // Nothing is pulled before a reader asks: a server that takes the source directly never reads.
     { highWaterMark: 0 },
   );
-  registerDirectSource(body, { chunks: iterator, onCancel: options.onCancel });
-  return new Response(body, { status: 200, headers: { "Cache-Control": "no-cache", ...options.headers } });
+  registerDirectSource(body, { kind: "pull", chunks: iterator, onCancel: options.onCancel });
+  return new Response(body, { status: 200, headers: { ...cacheControl, ...options.headers } });
+}
+
+/**
+ * The same for a body produced by calls: `start` runs once, when the body is first read, and calls
+ * `out.write` per chunk and `out.end` once. Served by serveApp each chunk is a string append (the
+ * chunks of one event-loop turn leave in one write); elsewhere the Web stream carries them.
+ */
+export function pushTextResponse(options: {
+  start: (out: TextOut) => void;
+  onCancel: () => void;
+  headers: Record<string, string>;
+}): Response {
+  const encoder = new TextEncoder();
+  let started = false;
+  let closed = false;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (started) return;
+        started = true;
+        try {
+          options.start({
+            write(chunk) {
+              if (!closed) controller.enqueue(encoder.encode(chunk));
+            },
+            end() {
+              if (closed) return;
+              closed = true;
+              controller.close();
+            },
+          });
+        } catch (error) {
+          closed = true;
+          options.onCancel();
+          controller.error(error);
+        }
+      },
+      cancel() {
+        if (closed) return;
+        closed = true;
+        options.onCancel();
+      },
+    },
+    // Nothing starts before a reader asks: a server that takes the source directly never reads.
+    { highWaterMark: 0 },
+  );
+  registerDirectSource(body, { kind: "push", start: options.start, onCancel: options.onCancel });
+  return new Response(body, { status: 200, headers: { ...cacheControl, ...options.headers } });
 }

@@ -9,7 +9,7 @@ import { nanoid } from "nanoid";
 import type { DispatchEvent, Dispatcher } from "../../dispatch/dispatcher.js";
 import { checkRequestLimits, type RequestLimits } from "../../dispatch/request-limits.js";
 import { InvalidRequestError, TokenGenerationDisabledError } from "../../errors.js";
-import { ndjsonTextResponse } from "../../http/ndjson-response.js";
+import { ndjsonPushResponse } from "../../http/ndjson-response.js";
 import { parseJsonBody } from "../../http/parse-json-body.js";
 import type { Fleet } from "../../pools/fleet.js";
 import { nativePool, SESSION_HEADER, sessionKeyFrom } from "../../pools/native-pool.js";
@@ -27,7 +27,11 @@ export function toClientMessage(event: DispatchEvent, requestId: string): Infere
   return { Response: { generated_by: event.generatedBy, request_id: requestId, response: event.response } };
 }
 
-/** Streams a dispatched request as NDJSON; errors after dispatch are in-band lines, as in Paddler. */
+/**
+ * Streams a dispatched request as NDJSON; errors after dispatch are in-band lines, as in Paddler.
+ * Each agent reply becomes a line written from the agent socket's own callback (no promise per
+ * token); the lines of one event-loop turn leave in one write.
+ */
 export function streamDispatch(options: {
   dispatcher: Dispatcher;
   request: AgentRequest;
@@ -41,15 +45,17 @@ export function streamDispatch(options: {
   const abort = new AbortController();
   options.signal.addEventListener("abort", () => abort.abort(), { once: true });
   const serialize = clientMessageSerializer(requestId);
-  async function* lines() {
-    for await (const event of dispatcher.dispatch(request, abort.signal, {
-      requestId,
-      pool: options.pool,
-      sessionKey: options.sessionKey,
-    }))
-      yield `${serialize(event)}\n`;
-  }
-  return ndjsonTextResponse(lines(), () => abort.abort());
+  return ndjsonPushResponse(
+    (out) => {
+      void dispatcher.dispatchTo(
+        request,
+        abort.signal,
+        { requestId, pool: options.pool, sessionKey: options.sessionKey },
+        { event: (event) => out.write(`${serialize(event)}\n`), end: () => out.end() },
+      );
+    },
+    () => abort.abort(),
+  );
 }
 
 /** A request over the limits is a 400 before anything is dispatched. */

@@ -118,27 +118,28 @@ export function inferenceSocketRoutes({ fleet, dispatcher, logger }: InferenceSo
           const abort = new AbortController();
           inFlight.set(id, abort);
           const serialize = clientMessageSerializer(id);
-          void (async () => {
-            try {
-              for await (const dispatchEvent of dispatcher.dispatch(request, abort.signal, {
-                requestId: id,
-                pool,
-                sessionKey,
-              })) {
-                if (ws.readyState === 1) {
+          // Each reply goes out from the agent socket's own callback: no promise per token; the
+          // frames of one event-loop turn leave in one write (cork).
+          void dispatcher
+            .dispatchTo(
+              request,
+              abort.signal,
+              { requestId: id, pool, sessionKey },
+              {
+                event(dispatchEvent) {
+                  if (ws.readyState !== 1) return;
                   corkForThisTurn(ws.raw);
                   ws.send(serialize(dispatchEvent));
-                }
-              }
-            } catch (error) {
+                },
+                end() {
+                  if (inFlight.get(id) === abort) inFlight.delete(id);
+                },
+              },
+            )
+            .catch((error: unknown) => {
               logger.error("inference socket request failed", { error, requestId: id });
-              send({
-                Error: { request_id: id, error: { code: 500, description: "Failed to generate response" } },
-              });
-            } finally {
-              inFlight.delete(id);
-            }
-          })();
+              if (inFlight.get(id) === abort) inFlight.delete(id);
+            });
         },
         onClose() {
           stopHeartbeat();

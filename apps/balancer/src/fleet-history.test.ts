@@ -143,9 +143,7 @@ describe("fleet history", { timeout: 60_000 }, () => {
     expect(timeline.events[0]).toMatchObject({ kind: "joined", agent_name: "gpu-1" });
   });
 
-  // Quarantined at the end of the 2026-12-02 wave: it fails on main after this wave's merges (see the
-  // closing note: flaky: the timeline sometimes misses the drained event). Re-enable when fixed.
-  it.skip("drains an agent on the operator's word (new requests wait) and lets it back", async () => {
+  it("drains an agent on the operator's word (new requests wait) and lets it back", async () => {
     const urls = await start();
     agents.push(
       await connectScriptedAgent({

@@ -28,6 +28,7 @@ export const DEFAULT_DRIFT_GRACE_MS = 3000;
 export class AgentRegistry {
   readonly #agents = new Map<string, AgentController>();
   readonly #listeners = new Set<() => void>();
+  readonly #operatorActionListeners = new Set<() => void>();
   readonly #drained = new Set<string>();
   readonly #slots: SlotPools;
   readonly #options: AgentRegistryOptions;
@@ -97,10 +98,12 @@ export class AgentRegistry {
   setDrained(agentId: string, drained: boolean): boolean {
     const agent = this.#agents.get(agentId);
     if (!agent) return false;
+    this.#operatorAction();
     if (drained) this.#drained.add(agentId);
     else this.#drained.delete(agentId);
     agent.setDrainedByOperator(drained);
     this.statusChanged(agent);
+    this.#operatorAction();
     return true;
   }
 
@@ -161,6 +164,21 @@ export class AgentRegistry {
   subscribe(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Called just before and just after each operator action (a drain, a let back), so a listener
+   * that samples the registry (the timeline, every 50 ms at most) sees the state the action changed
+   * and the state it made: two actions within one sample, or one right after an agent joined, are
+   * not lost.
+   */
+  subscribeToOperatorActions(listener: () => void): () => void {
+    this.#operatorActionListeners.add(listener);
+    return () => this.#operatorActionListeners.delete(listener);
+  }
+
+  #operatorAction(): void {
+    for (const listener of this.#operatorActionListeners) listener();
   }
 
   changed(): void {

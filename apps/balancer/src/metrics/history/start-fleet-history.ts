@@ -56,12 +56,15 @@ export function startFleetHistory(options: {
   // Registry changes come in bursts (every lease and status update): look at most every 50 ms.
   let scheduled: NodeJS.Timeout | null = null;
   const observe = () => {
+    if (scheduled) clearTimeout(scheduled);
     scheduled = null;
     agentTimeline.observe(registry.snapshots());
   };
   const stopTimeline = registry.subscribe(() => {
     scheduled ??= setTimeout(observe, 50);
   });
+  // An operator's action is looked at as it happens (before and after), never sampled away.
+  const stopOperatorActions = registry.subscribeToOperatorActions(observe);
   return {
     history,
     recentRequests,
@@ -70,6 +73,7 @@ export function startFleetHistory(options: {
     close: () => {
       stopHistory();
       stopTimeline();
+      stopOperatorActions();
       if (scheduled) clearTimeout(scheduled);
     },
   };

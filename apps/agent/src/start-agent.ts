@@ -1,6 +1,7 @@
 import type { Logger } from "@paddler/logger";
 import {
   type AgentDesiredState,
+  type AgentDeviceStatus,
   type AgentToBalancerMessage,
   agentSlotsFullError,
   DEFAULT_MODEL_POOL,
@@ -10,8 +11,12 @@ import { AgentStatus } from "./agent-status.js";
 import { BalancerConnection } from "./balancer-connection.js";
 import { BalancerLinks } from "./balancer-links.js";
 import type { EngineChoice } from "./config/engine-choice.js";
+import { createCpuDeviceSampler } from "./device/cpu-device.js";
+import { startDeviceMonitor } from "./device/device-monitor.js";
+import { createNvidiaSmiQuery } from "./device/nvidia-smi.js";
+import { readDeviceStatus } from "./device/read-device-status.js";
 import type { InferenceEngineFactory } from "./engine/inference-engine.js";
-import { createLlamaEngineFactory } from "./engine/llama-engine-factory.js";
+import { createLlamaEngineFactory, type LlamaEngineFactory } from "./engine/llama-engine-factory.js";
 import { createManagedLlamaServerFactory } from "./engines/llama-server-managed/managed-llama-server-factory.js";
 import { startUpstreamHost } from "./engines/start-upstream-host.js";
 import { resolveModelPath } from "./model-sources/resolve-model-path.js";
@@ -52,6 +57,11 @@ export interface StartAgentOptions {
   agentId?: string;
   /** How long close() lets running requests finish. */
   shutdownGraceMs?: number;
+  /**
+   * How the built-in llama.cpp engine's device load is read (every 5 s by default, nvidia-smi from
+   * the PATH); `false` reports none.
+   */
+  deviceLoad?: { intervalMs?: number; nvidiaSmiBinary?: string } | false;
 }
 
 /** The agent's slots as its parts see them; when all is well they agree. */
@@ -71,6 +81,23 @@ export interface RunningAgent {
   desiredState(): AgentDesiredState | null;
   /** Deregisters, lets running requests finish, frees the model. */
   close(): Promise<void>;
+}
+
+/** The built-in factory knows the GPU; a factory passed in (the synthetic one) runs on the CPU. */
+function readsLlamaGpu(
+  factory: InferenceEngineFactory,
+): factory is InferenceEngineFactory & Pick<LlamaEngineFactory, "llamaGpu"> {
+  return "llamaGpu" in factory && typeof factory.llamaGpu === "function";
+}
+
+function deviceReader(
+  engineFactory: InferenceEngineFactory,
+  nvidiaSmiBinary: string | undefined,
+): () => Promise<AgentDeviceStatus> {
+  const cpu = createCpuDeviceSampler();
+  const nvidiaSmi = createNvidiaSmiQuery(nvidiaSmiBinary === undefined ? {} : { binary: nvidiaSmiBinary });
+  const llamaGpu = readsLlamaGpu(engineFactory) ? () => engineFactory.llamaGpu() : async () => null;
+  return () => readDeviceStatus({ cpu, nvidiaSmi, llamaGpu });
 }
 
 export async function startAgent(options: StartAgentOptions): Promise<RunningAgent> {
@@ -102,6 +129,16 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
             }),
         })
       : createLlamaEngineFactory({ gpu: false, logger: log }));
+  // Device load: where the built-in engine runs. Upstream engines run elsewhere and report none.
+  const deviceMonitor =
+    engineChoice.kind === "LlamaCpp" && options.deviceLoad !== false
+      ? startDeviceMonitor({
+          read: deviceReader(engineFactory, options.deviceLoad?.nvidiaSmiBinary),
+          onReading: (device) => status.update({ device }),
+          logger: log,
+          intervalMs: options.deviceLoad?.intervalMs,
+        })
+      : null;
   const connections = new Map<string, BalancerConnection>();
   let route: (message: AgentToBalancerMessage) => void = () => undefined;
   // Reads the engine host (set below) only when a request comes.
@@ -237,6 +274,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
         // Deregister first so the balancer sends nothing new, let running requests finish on
         // the open socket, then close it and free the model.
         links.deregister();
+        deviceMonitor?.stop();
         await Promise.race([
           runner.drained(),
           new Promise((resolve) => setTimeout(resolve, shutdownGraceMs).unref()),

@@ -11,6 +11,7 @@ import { createDispatcher } from "./dispatch/dispatcher.js";
 import { type ServedApp, serveApp } from "./http/serve-app.js";
 import { createInferenceApp } from "./inference-app.js";
 import { createManagementApp } from "./management-app.js";
+import { registerAgentDeviceMetrics } from "./metrics/agent-device-metrics.js";
 import { registerAgentRefusalMetrics } from "./metrics/agent-refusal-metrics.js";
 import { registerAutoscalingMetrics } from "./metrics/autoscaling-metrics.js";
 import { createBalancerMetrics, prometheusPrefix } from "./metrics/balancer-metrics.js";
@@ -119,6 +120,11 @@ export async function startBalancer({
     maxEmbeddingDocuments: config.maxEmbeddingDocuments,
   };
   const fleetHistory = startFleetHistory({ registry, slots: pool });
+  registerAgentDeviceMetrics({
+    registry: metrics.registry,
+    prefix: prometheusPrefix(config.statsdPrefix),
+    agents: () => registry?.snapshots() ?? [],
+  });
   const countRefusal = registerAgentRefusalMetrics({
     registry: metrics.registry,
     prefix: prometheusPrefix(config.statsdPrefix),

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type RunningAgent, startAgent } from "@paddler/agent";
+import { type RunningAgent, type StartAgentOptions, startAgent } from "@paddler/agent";
 import { type BalancerSettings, type RunningBalancer, startBalancer } from "@paddler/balancer";
 import { createLogger, type Logger } from "@paddler/logger";
 import {
@@ -46,6 +46,8 @@ export interface TestCluster {
     pool?: string;
     drainTimeoutMs?: number;
     shutdownGraceMs?: number;
+    /** How the agent reads its device load (see StartAgentOptions). */
+    deviceLoad?: StartAgentOptions["deviceLoad"];
   }): Promise<RunningAgent>;
   putDesiredState(state: BalancerDesiredState): Promise<void>;
   agentsSnapshot(): Promise<AgentsResponse>;
@@ -95,7 +97,15 @@ export async function startTestCluster(
     managementUrl,
     managementAddress,
     logger,
-    async addAgent({ slots = 2, name, agentId, pool, drainTimeoutMs, shutdownGraceMs = 2000 } = {}) {
+    async addAgent({
+      slots = 2,
+      name,
+      agentId,
+      pool,
+      drainTimeoutMs,
+      shutdownGraceMs = 2000,
+      deviceLoad,
+    } = {}) {
       const agent = await startAgent({
         config: {
           managementAddr: managementAddress,
@@ -110,6 +120,7 @@ export async function startTestCluster(
         agentId,
         huggingFaceEndpoint: options.huggingFaceEndpoint ?? "http://127.0.0.1:9",
         shutdownGraceMs,
+        ...(deviceLoad === undefined ? {} : { deviceLoad }),
       });
       cluster.agents.push(agent);
       return agent;

@@ -7,6 +7,7 @@ import {
   LlamaLogLevel,
   type LlamaModel,
 } from "node-llama-cpp";
+import type { LlamaGpuReading } from "../device/read-device-status.js";
 import { type CompiledChatTemplate, compileChatTemplate } from "./chat-template.js";
 import { checkGgufHeader } from "./check-gguf-header.js";
 import { createLlamaContext } from "./create-llama-context.js";
@@ -30,7 +31,11 @@ export interface LlamaEngineFactoryOptions {
 
 export interface LlamaEngineFactory extends InferenceEngineFactory, AsyncDisposable {
   load(options: EngineLoadOptions): Promise<LlamaInferenceEngine>;
+  /** The GPU llama.cpp runs on and its VRAM, or null on the CPU backend or before the first load. */
+  llamaGpu(): Promise<LlamaGpuReading | null>;
 }
+
+const backendNames = { cuda: "CUDA", vulkan: "Vulkan", metal: "Metal" } as const;
 
 /**
  * Loads models with node-llama-cpp. The native Llama instance is expensive, so it is created on the
@@ -41,6 +46,8 @@ export function createLlamaEngineFactory({
   logger,
 }: LlamaEngineFactoryOptions = {}): LlamaEngineFactory {
   let llamaPromise: Promise<Llama> | null = null;
+  // Set once the native instance exists: reading the device load must not start llama.cpp.
+  let started: Llama | null = null;
   const getSharedLlama = () => {
     llamaPromise ??= getLlama({
       gpu,
@@ -52,6 +59,12 @@ export function createLlamaEngineFactory({
         logger?.debug(message.trimEnd(), { source: "llama.cpp", llamaLevel: level });
       },
     });
+    void llamaPromise.then(
+      (llama) => {
+        started = llama;
+      },
+      () => undefined,
+    );
     return llamaPromise;
   };
 
@@ -59,9 +72,21 @@ export function createLlamaEngineFactory({
     async load(options) {
       return loadEngine(await getSharedLlama(), options);
     },
+    async llamaGpu() {
+      const llama = started;
+      if (llama === null || llama.disposed || llama.gpu === false) return null;
+      const [vram, deviceNames] = await Promise.all([llama.getVramState(), llama.getGpuDeviceNames()]);
+      return {
+        backend: backendNames[llama.gpu],
+        deviceNames,
+        vramUsedBytes: vram.used,
+        vramTotalBytes: vram.total,
+      };
+    },
     async [Symbol.asyncDispose]() {
       const llama = await llamaPromise;
       llamaPromise = null;
+      started = null;
       await llama?.dispose();
     },
   };

@@ -12,6 +12,7 @@ import {
   poolsQueryOptions,
   setPoolPolicyMutationOptions,
 } from "../queries/pools.js";
+import { RoutingEditor } from "../routing/routing-editor.js";
 
 const policies: { value: PoolPolicy; label: string }[] = [
   { value: "least_busy", label: "Least busy" },
@@ -22,7 +23,10 @@ const policies: { value: PoolPolicy; label: string }[] = [
 const modelHref = (pool: string) =>
   pool === DEFAULT_POOL ? "/model" : `/model?pool=${encodeURIComponent(pool)}`;
 
-/** Every model pool: its model, policy, agents and buffer; create one, change its policy, delete it. */
+/**
+ * Every model pool: its model, policy, agents and buffer; create one, change its policy, delete it;
+ * and the model-name routing (aliases, rules, fallback) over them.
+ */
 export function PoolsPage() {
   const { client } = usePanel();
   const pools = useQuery(poolsQueryOptions(client));
@@ -64,6 +68,9 @@ export function PoolsPage() {
         </table>
       )}
       <CreatePoolForm existing={list.map((pool) => pool.name)} />
+      {pools.isSuccess ? (
+        <RoutingEditor pools={list.filter((pool) => pool.desired_state !== null).map((pool) => pool.name)} />
+      ) : null}
     </>
   );
 }

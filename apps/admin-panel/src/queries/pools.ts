@@ -5,6 +5,7 @@ import {
   queryOptions,
   experimental_streamedQuery as streamedQuery,
 } from "@tanstack/react-query";
+import { applyRoutingDraft, type RoutingDraft } from "../routing/routing-draft.js";
 
 export const DEFAULT_POOL = "default";
 
@@ -76,4 +77,28 @@ export const setPoolPolicyMutationOptions = (client: PaddlerClient) =>
     mutationKey: ["pool-policy"],
     mutationFn: ({ pool, policy }: { pool: string; policy: PoolPolicy }) =>
       client.management.pools.putPolicy(pool, policy),
+  });
+
+/** Aliases, routing rules, fallback pool, policies and agent moves, as stored. */
+export const fleetSettingsQueryOptions = (client: PaddlerClient) =>
+  queryOptions({
+    queryKey: ["fleet-settings"],
+    queryFn: ({ signal }) => client.management.pools.getFleetSettings({ signal }),
+    refetchOnWindowFocus: false,
+  });
+
+/**
+ * Stores the routing editor's aliases, rules and fallback over the settings as they are stored at
+ * that moment (read again first), so a policy changed meanwhile is not written back to its old value.
+ */
+export const saveRoutingMutationOptions = (client: PaddlerClient, queryClient: QueryClient) =>
+  mutationOptions({
+    mutationKey: ["fleet-settings"],
+    mutationFn: async (draft: RoutingDraft) => {
+      const settings = applyRoutingDraft(await client.management.pools.getFleetSettings(), draft);
+      await client.management.pools.putFleetSettings(settings);
+      return settings;
+    },
+    // The pools stream shows the new aliases by itself: the balancer announces the change.
+    onSuccess: (settings) => queryClient.setQueryData(["fleet-settings"], settings),
   });

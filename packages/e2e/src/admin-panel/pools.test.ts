@@ -1,4 +1,4 @@
-import type { BalancerDesiredState, ModelPoolsResponse } from "@paddler/protocol";
+import type { BalancerDesiredState, FleetSettings, ModelPoolsResponse } from "@paddler/protocol";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { waitUntil } from "../ndjson.js";
@@ -39,8 +39,9 @@ describe("admin panel: pools", () => {
     const errors = watched?.errors ?? [];
     await watched?.page.close();
     watched = undefined;
-    // A refused delete is a 409 the page shows; the browser logs the failed fetch too.
-    expect(errors.filter((error) => !error.includes("409"))).toEqual([]);
+    // A refused delete (409) or routing change (400) is shown by the page; the browser logs the
+    // failed fetch too.
+    expect(errors.filter((error) => !/\b(409|400)\b/.test(error))).toEqual([]);
   });
   afterAll(async () => {
     await browser?.close();
@@ -127,5 +128,72 @@ describe("admin panel: pools", () => {
       async () => (await pools()).pools.find((pool) => pool.name === "default")?.policy === "sticky",
     );
     await expect.poll(() => page.getByLabel("Policy of default").inputValue()).toBe("sticky");
+  });
+
+  it("edits aliases and ordered routing rules, saves them through the API, and names the rule the balancer refuses", async () => {
+    const fleetSettings = async (): Promise<FleetSettings> =>
+      (await (await fetch(`${cluster.managementUrl}/api/v1/fleet_settings`)).json()) as FleetSettings;
+    watched = await browser.newPage();
+    const { page } = watched;
+    await page.goto(`${cluster.panelUrl}/pools`);
+    const routing = page.getByRole("form", { name: "Routing" });
+    await routing.waitFor();
+
+    await routing.getByRole("button", { name: "Add alias" }).click();
+    await routing.getByLabel("Alias 1 model name").fill("story-teller");
+    await routing.getByRole("button", { name: "Add rule" }).click();
+    await routing.getByLabel("Rule 1 pattern").fill("text-embedding-.*");
+    await routing.getByLabel("Rule 1 pool").selectOption("embed");
+    await routing.getByRole("button", { name: "Add rule" }).click();
+    await routing.getByLabel("Rule 2 pattern").fill("gpt-.*");
+    // Reordering: the second rule goes first.
+    await routing.getByRole("button", { name: "Up rule 2" }).click();
+    expect(await routing.getByLabel("Rule 1 pattern").inputValue()).toBe("gpt-.*");
+    await routing.getByLabel("Fallback pool").selectOption("default");
+    await routing.getByRole("button", { name: "Save routing" }).click();
+    await expect.poll(() => page.getByTestId("routing-status").textContent()).toContain("Saved");
+    const saved = await fleetSettings();
+    expect(saved.aliases).toEqual({ "story-teller": "default" });
+    expect(saved.rules).toEqual([
+      { pattern: "gpt-.*", pool: "default" },
+      { pattern: "text-embedding-.*", pool: "embed" },
+    ]);
+    expect(saved.fallback_pool).toBe("default");
+    // The pools table lists the new alias (from the pools stream).
+    await expect
+      .poll(() => page.locator('tr[data-pool="default"] th').textContent())
+      .toContain("also story-teller");
+
+    // A bad regex is refused naming its rule; nothing is stored.
+    await routing.getByLabel("Rule 2 pattern").fill("text-embedding-[");
+    await routing.getByRole("button", { name: "Save routing" }).click();
+    const alert = routing.getByRole("alert");
+    await expect
+      .poll(() => alert.textContent())
+      .toContain("Rule 2 (text-embedding-[) not a valid regular expression");
+    expect(await routing.getByLabel("Rule 2 pattern").getAttribute("aria-invalid")).toBe("true");
+    await watched.screenshot("pools-routing-bad-regex");
+    expect((await fleetSettings()).rules).toEqual(saved.rules);
+
+    // What only the balancer knows comes back as its 400, against the row: an alias that is a pool's name.
+    await routing.getByLabel("Rule 2 pattern").fill("text-embedding-.*");
+    await routing.getByRole("button", { name: "Add alias" }).click();
+    await routing.getByLabel("Alias 2 model name").fill("embed");
+    await routing.getByRole("button", { name: "Save routing" }).click();
+    await expect.poll(() => alert.textContent()).toContain("Alias 'embed' is already the name of a pool");
+    expect(await alert.textContent()).toContain("400");
+    expect(await routing.getByLabel("Alias 2 model name").getAttribute("aria-invalid")).toBe("true");
+
+    // Remove the alias and the first rule; the rest is stored in order.
+    await routing.getByRole("button", { name: "Remove alias 2" }).click();
+    await routing.getByRole("button", { name: "Remove rule 1" }).click();
+    await routing.getByLabel("Fallback pool").selectOption("");
+    await routing.getByRole("button", { name: "Save routing" }).click();
+    await expect.poll(() => page.getByTestId("routing-status").textContent()).toContain("Saved");
+    const final = await fleetSettings();
+    expect(final.rules).toEqual([{ pattern: "text-embedding-.*", pool: "embed" }]);
+    expect(final.aliases).toEqual({ "story-teller": "default" });
+    expect(final.fallback_pool).toBeNull();
+    await watched.screenshot("pools-routing");
   });
 });

@@ -56,7 +56,7 @@ export function createOpenAIApp(deps: OpenAIAppDeps) {
         }),
       )
       .use(limitBody(deps.maxRequestBodyBytes))
-      .use(forwardToAgents({ registry, dispatcher }))
+      .use(forwardToAgents({ registry, dispatcher, route }))
       .get("/health", (c) => c.text("OK"))
       .route("/v1", chatCompletionsRoute({ dispatcher, route, logger }))
       .route("/v1", completionsRoute({ dispatcher, route, logger }))

@@ -6,7 +6,7 @@ import type { TestCluster } from "../test-cluster.js";
 export async function startEngineAgent(
   cluster: TestCluster,
   engine: EngineChoice,
-  options: { slots?: number; name?: string; cacheDir?: string } = {},
+  options: { slots?: number; name?: string; cacheDir?: string; pool?: string } = {},
 ): Promise<RunningAgent> {
   const agent = await startAgent({
     config: {
@@ -15,6 +15,7 @@ export async function startEngineAgent(
       slots: options.slots ?? 0,
       threads: 1,
       engine,
+      ...(options.pool === undefined ? {} : { pool: options.pool }),
     },
     logger: cluster.logger.child({ service: "agent" }),
     cacheDir: options.cacheDir ?? "/tmp",

@@ -5,6 +5,7 @@ import { nanoid } from "nanoid";
 import type { Dispatcher } from "../dispatch/dispatcher.js";
 import { collectGeneration } from "../openai/collect-generation.js";
 import type { OpenAIModelRouter } from "../openai/model-router.js";
+import { OpenAIError } from "../openai/openai-error.js";
 import { parseOpenAIBody } from "../openai/parse-openai-body.js";
 import { sseResponse } from "../openai/sse-response.js";
 import { startGeneration } from "../openai/start-generation.js";
@@ -88,7 +89,9 @@ export function anthropicMessagesRoute({ dispatcher, route, logger }: AnthropicM
     })
     .onError((thrown, c) => {
       const { status, body } = toAnthropicError(thrown);
-      if (status >= 500) logger?.error("anthropic messages error", { error: thrown, path: c.req.path });
+      // Overflow and other answered conditions are the client's to handle; only surprises are errors here.
+      if (status >= 500 && !(thrown instanceof OpenAIError))
+        logger?.error("anthropic messages error", { error: thrown, path: c.req.path });
       if (status === 503) c.header("Retry-After", "1");
       return c.json(body, status as ContentfulStatusCode);
     });

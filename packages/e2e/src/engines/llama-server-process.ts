@@ -28,6 +28,8 @@ export async function startLlamaServerProcess(options: {
   binary: string;
   modelPath: string;
   slots: number;
+  /** More command-line arguments (`--jinja`, `--embeddings`, …). */
+  extraArgs?: readonly string[];
 }): Promise<LlamaServerProcess> {
   const port = await freePort();
   const rootUrl = `http://127.0.0.1:${port}`;
@@ -47,6 +49,7 @@ export async function startLlamaServerProcess(options: {
     "1",
     "--slots",
     "--no-webui",
+    ...(options.extraArgs ?? []),
   ];
   const server: LlamaServerProcess = {
     rootUrl,

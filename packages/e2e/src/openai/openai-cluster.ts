@@ -1,3 +1,4 @@
+import type { BalancerSettings } from "@paddler/balancer";
 import type { BalancerDesiredState } from "@paddler/protocol";
 import OpenAI from "openai";
 import { startTestCluster, type TestCluster, testDesiredState } from "../test-cluster.js";
@@ -11,11 +12,17 @@ export interface OpenAITestCluster {
 
 /** A real cluster (one agent, two slots, the test model) with the OpenAI service on port 0. */
 export async function startOpenAICluster(
-  options: { slots?: number; inferenceItemTimeoutMs?: number; desiredState?: BalancerDesiredState } = {},
+  options: {
+    slots?: number;
+    inferenceItemTimeoutMs?: number;
+    desiredState?: BalancerDesiredState;
+    balancer?: Partial<BalancerSettings>;
+  } = {},
 ): Promise<OpenAITestCluster> {
   const slots = options.slots ?? 2;
   const cluster = await startTestCluster({
     balancer: {
+      ...options.balancer,
       compatOpenaiAddr: { host: "127.0.0.1", port: 0 },
       ...(options.inferenceItemTimeoutMs ? { inferenceItemTimeoutMs: options.inferenceItemTimeoutMs } : {}),
     },

@@ -134,3 +134,56 @@ describe("the OpenAI service: models, health, cancellation and errors", () => {
     expect(viaSdk.status).toBe(400);
   });
 });
+
+describe("the OpenAI and Anthropic services when the buffer overflows", () => {
+  let t: OpenAITestCluster;
+  beforeAll(async () => {
+    t = await startOpenAICluster({
+      slots: 1,
+      balancer: { maxBufferedRequests: 1, bufferedRequestTimeoutMs: 60_000 },
+    });
+  });
+  afterAll(() => t.cluster.close());
+
+  it("answers 503 with Retry-After (a retry may succeed; a mode error would be a 400)", async () => {
+    const post = (path: string, body: unknown, signal?: AbortSignal) =>
+      fetch(`${t.baseUrl}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "anthropic-version": "2023-06-01" },
+        body: JSON.stringify(body),
+        ...(signal ? { signal } : {}),
+      });
+    const messages = [{ role: "user", content: "Once upon a time" }];
+    // The only slot runs a long story, read slowly; one more request waits in the buffer.
+    const busyAbort = new AbortController();
+    const busy = await post(
+      "/chat/completions",
+      { model: "m", messages, max_tokens: 1500, stream: true, ignore_eos: true },
+      busyAbort.signal,
+    );
+    const busyReader = busy.body?.getReader();
+    await busyReader?.read();
+    const buffered = post("/chat/completions", { model: "m", messages, max_tokens: 2 });
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const { buffered_requests_current: count } = await (
+        await fetch(`${t.cluster.managementUrl}/api/v1/buffered_requests`)
+      ).json();
+      if (count === 1) break;
+      if (Date.now() > deadline) throw new Error("the second request was never buffered");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const openai = await post("/chat/completions", { model: "m", messages, max_tokens: 2 });
+    expect(openai.status).toBe(503);
+    expect(openai.headers.get("retry-after")).toBe("1");
+    expect(openai.headers.get("x-should-retry")).toBeNull();
+    expect(await openai.json()).toMatchObject({ error: { message: expect.stringContaining("overflow") } });
+    const anthropic = await post("/messages", { model: "m", messages, max_tokens: 2 });
+    expect(anthropic.status).toBe(503);
+    expect(anthropic.headers.get("retry-after")).toBe("1");
+    expect(await anthropic.json()).toMatchObject({ type: "error", error: { type: "overloaded_error" } });
+    busyAbort.abort();
+    await busyReader?.cancel().catch(() => undefined);
+    expect((await buffered).status).toBe(200);
+  });
+});

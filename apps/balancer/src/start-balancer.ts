@@ -62,6 +62,7 @@ export async function startBalancer({
       new SlotPool({
         maxBufferedRequests: config.maxBufferedRequests,
         bufferedRequestTimeoutMs: config.bufferedRequestTimeoutMs,
+        limits: () => fleet?.limitsOf(name) ?? {},
         circuitBreaker: new CircuitBreaker({
           failureThreshold: config.circuitBreakerFailures,
           windowMs: config.circuitBreakerWindowMs,

@@ -25,6 +25,7 @@ export type {
   ModelPoolName,
   ModelPoolSummary,
   ModelPoolsResponse,
+  PoolLimits,
   PoolPolicy,
   RecentRequest,
   RecentRequests,

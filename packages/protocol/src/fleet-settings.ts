@@ -43,6 +43,24 @@ export const routingRuleSchema = z.strictObject({
 export type RoutingRule = z.infer<typeof routingRuleSchema>;
 
 /**
+ * A pool's own buffer limits; each one left out is the balancer's flag (`--max-buffered-requests`,
+ * `--buffered-request-timeout`). Every pool has its own buffer either way: these only change its size
+ * and patience, e.g. a longer wait for a pool that scales from zero.
+ */
+export const poolLimitsSchema = z.strictObject({
+  /** Requests that may wait for a slot in this pool; past it they get 503 at once. 0: no buffering. */
+  max_buffered_requests: z.number().int().min(0).max(1_000_000).optional(),
+  /** How long a request waits in this pool's buffer before it gets 504, in ms. */
+  buffered_request_timeout_ms: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60 * 60 * 1000)
+    .optional(),
+});
+export type PoolLimits = z.infer<typeof poolLimitsSchema>;
+
+/**
  * The fleet-wide part of the stored state that is not a pool's desired state: how model names map
  * to pools, each pool's balancing policy, and which agents an operator moved to another pool.
  */
@@ -57,6 +75,8 @@ export const fleetSettingsSchema = z.strictObject({
   pool_policies: z.record(modelPoolNameSchema, poolPolicySchema).default({}),
   /** Agent name → pool: overrides the pool an agent asked for with `--pool`. */
   agent_pools: z.record(z.string().min(1).max(256), modelPoolNameSchema).default({}),
+  /** Pool → buffer limits that differ from the balancer's flags. */
+  pool_limits: z.record(modelPoolNameSchema, poolLimitsSchema).default({}),
 });
 export type FleetSettings = z.infer<typeof fleetSettingsSchema>;
 
@@ -66,6 +86,7 @@ export const defaultFleetSettings: FleetSettings = Object.freeze({
   fallback_pool: null,
   pool_policies: {},
   agent_pools: {},
+  pool_limits: {},
 });
 
 /** True when the settings say nothing beyond Paddler's single pool, so files keep Paddler's format. */
@@ -75,6 +96,7 @@ export function isDefaultFleetSettings(settings: FleetSettings): boolean {
     settings.rules.length === 0 &&
     settings.fallback_pool === null &&
     Object.keys(settings.pool_policies).length === 0 &&
-    Object.keys(settings.agent_pools).length === 0
+    Object.keys(settings.agent_pools).length === 0 &&
+    Object.keys(settings.pool_limits).length === 0
   );
 }

@@ -33,9 +33,17 @@ interface AgentSlots {
   foreignBusy: number;
 }
 
+/** A pool's own buffer limits; what is left out falls back to the options' values. */
+export interface BufferLimits {
+  maxBufferedRequests?: number | undefined;
+  bufferedRequestTimeoutMs?: number | undefined;
+}
+
 export interface SlotPoolOptions {
   maxBufferedRequests: number;
   bufferedRequestTimeoutMs: number;
+  /** The pool's stored overrides, asked when a request is buffered (they can change at run time). */
+  limits?: () => BufferLimits;
   /** Called after any change to slot counts or the buffer, for live views and metrics. */
   onChange?: () => void;
   /** Leaves agents whose requests keep failing out of dispatch for a while. */
@@ -81,7 +89,11 @@ export class SlotPool {
   }
 
   get maxBufferedRequests(): number {
-    return this.#options.maxBufferedRequests;
+    return this.#options.limits?.().maxBufferedRequests ?? this.#options.maxBufferedRequests;
+  }
+
+  get bufferedRequestTimeoutMs(): number {
+    return this.#options.limits?.().bufferedRequestTimeoutMs ?? this.#options.bufferedRequestTimeoutMs;
   }
 
   agentCounts(): AgentSlotCounts[] {
@@ -135,14 +147,14 @@ export class SlotPool {
       const lease = this.#tryLease(hint);
       if (lease) return Promise.resolve(lease);
     }
-    if (this.#waiters.length >= this.#options.maxBufferedRequests) {
+    if (this.#waiters.length >= this.maxBufferedRequests) {
       return Promise.reject(new BufferOverflowError());
     }
     return new Promise<SlotLease>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#removeWaiter(waiter);
         reject(new SlotWaitTimeoutError());
-      }, this.#options.bufferedRequestTimeoutMs);
+      }, this.bufferedRequestTimeoutMs);
       const onAbort = () => {
         this.#removeWaiter(waiter);
         reject(new RequestAbortedError("request aborted while buffered"));

@@ -12,6 +12,7 @@ import {
 import type { StateDatabase, StateDatabaseChange } from "@paddler/state-db";
 import type { AgentController } from "../agents/agent-controller.js";
 import type { AgentRegistry } from "../agents/agent-registry.js";
+import type { BufferLimits } from "../balancing/slot-pool.js";
 import type { SlotPools } from "../balancing/slot-pools.js";
 import { ClusterState } from "../cluster/cluster-state.js";
 import { InvalidRequestError, PoolConflictError, UnknownModelPoolError } from "../errors.js";
@@ -94,6 +95,15 @@ export class Fleet {
     return this.#settings.pool_policies[pool] ?? IMPLICIT_POOL_POLICY;
   }
 
+  /** The pool's stored buffer limits (what is unset there is the balancer's flag). */
+  limitsOf(pool: ModelPoolName): BufferLimits {
+    const limits = this.#settings.pool_limits[pool];
+    return {
+      maxBufferedRequests: limits?.max_buffered_requests,
+      bufferedRequestTimeoutMs: limits?.buffered_request_timeout_ms,
+    };
+  }
+
   /** Which pool serves an OpenAI/Anthropic `model` name, or null. */
   resolveModel(model: string): ModelMatch | null {
     const pools = new Map(
@@ -155,7 +165,7 @@ export class Fleet {
   /**
    * Deletes a pool. Refused (409) while agents serve it or requests run or wait in it, and while an
    * alias, rule or the fallback names it, so nothing is cut off or left pointing nowhere; its policy
-   * entry goes with it.
+   * and limits entries go with it.
    */
   deletePool(pool: ModelPoolName): Promise<void> {
     return this.#serial(async () => {
@@ -182,7 +192,9 @@ export class Fleet {
       await this.#deps.database.deleteModelPool(pool);
       this.#clusters.delete(pool);
       const { [pool]: _dropped, ...pool_policies } = this.#settings.pool_policies;
-      if (_dropped !== undefined) await this.#storeSettings({ ...this.#settings, pool_policies });
+      const { [pool]: _droppedLimits, ...pool_limits } = this.#settings.pool_limits;
+      if (_dropped !== undefined || _droppedLimits !== undefined)
+        await this.#storeSettings({ ...this.#settings, pool_policies, pool_limits });
       this.#deps.registry.changed();
     });
   }
@@ -293,5 +305,7 @@ function danglingReferences(settings: FleetSettings, pools: ReadonlySet<ModelPoo
     problems.push({ field: "fallback_pool", reason: missing(settings.fallback_pool) });
   for (const pool of Object.keys(settings.pool_policies))
     if (!pools.has(pool)) problems.push({ field: `pool_policies.${pool}`, reason: missing(pool) });
+  for (const pool of Object.keys(settings.pool_limits))
+    if (!pools.has(pool)) problems.push({ field: `pool_limits.${pool}`, reason: missing(pool) });
   return problems;
 }

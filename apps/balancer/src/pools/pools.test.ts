@@ -276,6 +276,61 @@ describe("model pools", () => {
     expect(await (await waiting).text()).toContain("chat-agent");
   });
 
+  it("gives a pool its own buffer limits from the fleet settings, the flags elsewhere, and names a bad limit", async () => {
+    const { management, openai } = await start();
+    await put(`${management}/api/v1/pools/tight/desired_state`, chatState);
+    await put(`${management}/api/v1/pools/quick/desired_state`, chatState);
+    const refused = await put(`${management}/api/v1/fleet_settings`, {
+      ...defaultFleetSettings,
+      pool_limits: { tight: { max_buffered_requests: -1 }, nope: {} },
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(await refused.json())).toContain("pool_limits.tight.max_buffered_requests");
+    const dangling = await put(`${management}/api/v1/fleet_settings`, {
+      ...defaultFleetSettings,
+      pool_limits: { nope: { max_buffered_requests: 1 } },
+    });
+    expect(dangling.status).toBe(400);
+    expect(((await dangling.json()) as { error: { message: string } }).error.message).toContain(
+      "pool_limits.nope: names pool 'nope', which does not exist",
+    );
+    const limits = { tight: { max_buffered_requests: 0 }, quick: { buffered_request_timeout_ms: 50 } };
+    expect(
+      (await put(`${management}/api/v1/fleet_settings`, { ...defaultFleetSettings, pool_limits: limits }))
+        .status,
+    ).toBe(204);
+
+    // No agent anywhere: `tight` buffers nothing (503 at once), `quick` gives up after 50 ms (504),
+    // while the default pool keeps the flags' 10 requests for 20 s.
+    const stop = new AbortController();
+    const waiting = fetch(`${openai}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ model: "default", messages: [{ role: "user", content: "hi" }], max_tokens: 1 }),
+      signal: stop.signal,
+    }).catch(() => null);
+    expect((await chat(openai, "tight")).status).toBe(503);
+    expect((await chat(openai, "quick")).status).toBe(504);
+    const bufferedInDefault = async () =>
+      (
+        (await (await fetch(`${management}/api/v1/pools/default/buffered_requests`)).json()) as {
+          buffered_requests_current: number;
+        }
+      ).buffered_requests_current;
+    for (let i = 0; i < 2000 && (await bufferedInDefault()) !== 1; i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await bufferedInDefault()).toBe(1);
+    stop.abort();
+    await waiting;
+
+    // Deleting a pool forgets its limits.
+    expect((await fetch(`${management}/api/v1/pools/quick`, { method: "DELETE" })).status).toBe(204);
+    const settings = (await (await fetch(`${management}/api/v1/fleet_settings`)).json()) as {
+      pool_limits: Record<string, unknown>;
+    };
+    expect(settings.pool_limits).toEqual({ tight: { max_buffered_requests: 0 } });
+  });
+
   it("refuses to delete a pool that agents serve or routing names, then deletes it", async () => {
     const { management, managementAddress } = await start();
     await put(`${management}/api/v1/pools/chat/desired_state`, chatState);

@@ -197,7 +197,7 @@ describe("two model pools side by side", () => {
     expect(countMissing).toBeInstanceOf(Anthropic.NotFoundError);
   }, 240_000);
 
-  it("buffers a request for a pool with no agent and serves it once an agent joins that pool", async () => {
+  it("buffers a request for a pool with no agent and serves it once an agent joins that pool; an agent moves pools when the settings say so", async () => {
     const { client, openai } = await twoPools();
     expect(await client.management.pools.putDesiredState("late", chatState)).toEqual({ created: true });
     const waiting = openai.chat.completions.create({
@@ -216,6 +216,32 @@ describe("two model pools side by side", () => {
     });
     await cluster?.addAgent({ name: "late-1", slots: 1, pool: "late" });
     expect((await waiting).choices[0]?.message.content).toBeTypeOf("string");
+
+    // The stored settings move an agent to another pool: chat-2 leaves the default pool (it was
+    // started with no --pool) and serves `late`, whose one-slot agent cannot take three at once.
+    await client.management.pools.putFleetSettings({
+      ...(await client.management.pools.getFleetSettings()),
+      agent_pools: { "chat-2": "late" },
+    });
+    await waitUntil(async () => {
+      const { pools } = await client.management.pools.list();
+      return (
+        pools.find((pool) => pool.name === "late")?.slots_total === 3 &&
+        pools.find((pool) => pool.name === "default")?.slots_total === 2
+      );
+    }, 120_000);
+    const lateStory = async () => {
+      const messages: InferenceClientMessage[] = [];
+      for await (const message of client.inference.continueFromRawPrompt(
+        { raw_prompt: "Once upon a time", max_tokens: 48 },
+        { headers: { "X-Paddler-Pool": "late" } },
+      ))
+        messages.push(message);
+      return generatedBy(messages);
+    };
+    const servedBy = await Promise.all([lateStory(), lateStory(), lateStory()]);
+    expect(servedBy).toContain("chat-2");
+    expect(servedBy.every((agent) => agent === "chat-2" || agent === "late-1")).toBe(true);
   }, 240_000);
 
   it("keeps a session on its agent (sticky) and a conversation where its prefix is cached (prefix_affinity)", async () => {

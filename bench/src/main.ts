@@ -1,8 +1,10 @@
 // `pnpm bench`: runs every benchmark in turn on this machine and writes bench/results/REPORT.md,
-// the charts and results.json. Sized to finish in well under 15 minutes on 2 cores.
+// the charts and results.json, and the README's headline table. About 17 minutes on 2 quiet cores
+// (overhead ~3.5, scale ~2.5, multi-turn ~2.5, token-cost ~2, throughput ~2, llama-server ~1.5,
+// added-latency ~1, fairness ~0.7, profile ~0.5); a busy machine stretches it towards 30.
 // `pnpm bench --only overhead,scale` runs a subset (the report then says what was skipped).
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { runAddedLatencyBench } from "./benches/added-latency-bench.js";
@@ -15,10 +17,11 @@ import { runProfileBench } from "./benches/profile-bench.js";
 import { runScaleBench } from "./benches/scale-bench.js";
 import { runTokenCostBench } from "./benches/token-cost-bench.js";
 import { machineInfo } from "./lib/machine-info.js";
-import { modelPath, resultsDir } from "./lib/repo-paths.js";
+import { modelPath, repoRoot, resultsDir } from "./lib/repo-paths.js";
 import { flameGraphSvg } from "./profile/flame-graph-svg.js";
 import { barChartSvg } from "./report/bar-chart-svg.js";
 import type { BenchResults } from "./report/bench-results.js";
+import { readmeHeadline, withHeadline } from "./report/readme-headline.js";
 import { renderReport } from "./report/render-report.js";
 
 const names = [
@@ -184,4 +187,14 @@ if (results.throughput) {
 }
 await writeFile(join(resultsDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
 await writeFile(join(resultsDir, "REPORT.md"), renderReport(results, charts));
+// The README's headline table comes from this run too (between its markers); `--quick` and `--only`
+// runs leave it alone, their figures are not the report's.
+if (!values.quick && !values.only) {
+  const readmePath = join(repoRoot, "README.md");
+  const updated = withHeadline(await readFile(readmePath, "utf8"), readmeHeadline(results));
+  if (updated !== null) {
+    await writeFile(readmePath, updated);
+    log(`wrote the headline table into ${readmePath}`);
+  } else log("README.md has no bench-headline markers: its table was not updated");
+}
 log(`wrote ${join(resultsDir, "REPORT.md")} in ${results.durations.total?.toFixed(0)} s`);

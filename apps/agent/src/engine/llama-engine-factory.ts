@@ -51,6 +51,10 @@ export function createLlamaEngineFactory({
   const getSharedLlama = () => {
     llamaPromise ??= getLlama({
       gpu,
+      // Never compile llama.cpp at run time: "auto" would start a 10-20 minute build inside a
+      // running agent (and a bench) when no prebuilt binary loads. A local build, when one exists
+      // (`npx --no node-llama-cpp source build`), is still used.
+      build: "never",
       logLevel: LlamaLogLevel.warn,
       // llama.cpp's own lines (special tokens, context simulation, the quantized KV cache it
       // refuses) are detail for debugging: the engine reports what matters in its own words
@@ -67,10 +71,25 @@ export function createLlamaEngineFactory({
     );
     return llamaPromise;
   };
+  const loadLlama = async (modelPath: string): Promise<Llama> => {
+    try {
+      return await getSharedLlama();
+    } catch (error) {
+      // The next load tries again (after a build, say) instead of keeping the failure.
+      llamaPromise = null;
+      throw new ModelCannotBeLoadedError(modelPath, {
+        cause: new Error(
+          `no llama.cpp binary loads on this machine (${describeCause(error)}); ` +
+            "build one with `npx --no node-llama-cpp source build` in the agent's directory",
+          { cause: error },
+        ),
+      });
+    }
+  };
 
   return {
     async load(options) {
-      return loadEngine(await getSharedLlama(), options);
+      return loadEngine(await loadLlama(options.modelPath), options);
     },
     async llamaGpu() {
       const llama = started;

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Logger } from "@paddler/logger";
 import type { AgentRequest } from "@paddler/protocol";
 import { nanoid } from "nanoid";
@@ -93,6 +94,8 @@ export function createDispatcher({
   const secondsSince = (from: number) => (performance.now() - from) / 1000;
   // Aborted when the shutdown grace period ends: every running request then ends with an in-band error.
   const cutOff = new AbortController();
+  // Every running attempt listens on it: as many listeners as requests in flight.
+  setMaxListeners(0, cutOff.signal);
 
   /** A lease, or the event that ends the request (null: the client left while it waited). */
   async function lease(options: {

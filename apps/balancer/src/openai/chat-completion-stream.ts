@@ -24,17 +24,25 @@ async function* indexed(events: AsyncIterable<GenerationEvent>, index: number) {
   for await (const event of events) yield { index, event };
 }
 
+/** Turns the generation events of `choices` choices into SSE messages, one call per event. */
+export interface ChatChunkWriter {
+  /** The assistant-role chunk of every choice, which opens the stream. */
+  opening(emit: (message: SseMessage) => void): void;
+  /** Emits what one choice's event means; true once the stream is over (after `[DONE]` or an error). */
+  event(index: number, event: GenerationEvent, emit: (message: SseMessage) => void): boolean;
+}
+
 /**
  * `chat.completion.chunk` events for one or more choices (`n`, told apart by `index`): the
  * assistant role first, then content / reasoning_content / tool_calls deltas, a finish chunk per
  * choice, the usage chunk when asked, and `[DONE]`. An error mid-stream is one `{"error":…}`
- * event and the stream ends without `[DONE]`.
+ * event and the stream ends without `[DONE]`. Push-based, so the streaming route can call it from
+ * the agent socket's callback.
  */
-export async function* chatCompletionStream(
-  sources: AsyncIterable<GenerationEvent> | readonly AsyncIterable<GenerationEvent>[],
+export function chatChunkWriter(
+  choices: number,
   { id, model, created, maxTokens, includeUsage, continuousUsage = false }: ChatStreamOptions,
-): AsyncGenerator<SseMessage> {
-  const streams = Array.isArray(sources) ? sources : [sources as AsyncIterable<GenerationEvent>];
+): ChatChunkWriter {
   let usage: TokenUsage | null = null;
   let generated = 0;
   const chunk = (
@@ -73,73 +81,105 @@ export async function* chatCompletionStream(
   // as chunk(0, { content }) with the constant parts built once.
   const head = `{"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${JSON.stringify(created)},"model":${JSON.stringify(model)},"system_fingerprint":null,"choices":[{"index":0,"delta":{"content":`;
   const tail = `},"logprobs":null,"finish_reason":null}]${includeUsage ? ',"usage":null' : ""}}`;
-  const fast = streams.length === 1 && !continuousUsage;
+  const fast = choices === 1 && !continuousUsage;
   const contentChunk = (text: string): SseMessage => ({ data: `${head}${JSON.stringify(text)}${tail}` });
-  for (const [index] of streams.entries()) yield chunk(index, { role: "assistant", content: "" });
-  const toolCalls = streams.map(() => 0);
-  const pendingLogprobs: TokenLogprobs[][] = streams.map(() => []);
-  const merged = mergeAsyncIterables(streams.map((events, index) => indexed(events, index)));
+  const toolCalls = Array.from({ length: choices }, () => 0);
+  const pendingLogprobs: TokenLogprobs[][] = Array.from({ length: choices }, () => []);
   let finished = 0;
+  return {
+    opening(emit) {
+      for (let index = 0; index < choices; index++) emit(chunk(index, { role: "assistant", content: "" }));
+    },
+    event(index, event, emit) {
+      const takeLogprobs = () => {
+        const taken = pendingLogprobs[index] ?? [];
+        pendingLogprobs[index] = [];
+        return taken;
+      };
+      switch (event.type) {
+        case "content":
+          if (event.text) {
+            generated++;
+            const logprobs = takeLogprobs();
+            emit(
+              fast && logprobs.length === 0
+                ? contentChunk(event.text)
+                : chunk(index, { content: event.text }, null, logprobs),
+            );
+          }
+          return false;
+        case "reasoning":
+          if (event.text) emit(chunk(index, { reasoning_content: event.text }));
+          return false;
+        case "logprobs":
+          pendingLogprobs[index]?.push(event.entry);
+          return false;
+        case "tool_calls":
+          emit(
+            chunk(index, {
+              tool_calls: event.calls.map((call, offset) => ({
+                index: (toolCalls[index] ?? 0) + offset,
+                ...toOpenAIToolCall(call),
+              })),
+            }),
+          );
+          toolCalls[index] = (toolCalls[index] ?? 0) + event.calls.length;
+          return false;
+        case "error":
+          emit(data(event.error.toBody()));
+          return true;
+        case "done":
+          usage = addChoiceUsage(usage, event.usage);
+          emit(
+            chunk(
+              index,
+              {},
+              finishReason({
+                usage: event.usage,
+                maxTokens,
+                toolCalls: toolCalls[index] ?? 0,
+                finished: event.finished,
+              }),
+              takeLogprobs(),
+            ),
+          );
+          if (++finished < choices) return false;
+          if (includeUsage)
+            emit(
+              data({
+                id,
+                object: "chat.completion.chunk",
+                created,
+                model,
+                system_fingerprint: null,
+                choices: [],
+                usage: toChatUsage(usage),
+              }),
+            );
+          emit({ data: "[DONE]" });
+          return true;
+      }
+    },
+  };
+}
+
+/** The same stream as an async generator over each choice's events (see chatChunkWriter). */
+export async function* chatCompletionStream(
+  sources: AsyncIterable<GenerationEvent> | readonly AsyncIterable<GenerationEvent>[],
+  options: ChatStreamOptions,
+): AsyncGenerator<SseMessage> {
+  const streams = Array.isArray(sources) ? sources : [sources as AsyncIterable<GenerationEvent>];
+  const writer = chatChunkWriter(streams.length, options);
+  const out: SseMessage[] = [];
+  const emit = (message: SseMessage) => {
+    out.push(message);
+  };
+  writer.opening(emit);
+  for (const message of out.splice(0)) yield message;
+  const merged = mergeAsyncIterables(streams.map((events, index) => indexed(events, index)));
   for await (const { index, event } of merged) {
-    const takeLogprobs = () => {
-      const taken = pendingLogprobs[index] ?? [];
-      pendingLogprobs[index] = [];
-      return taken;
-    };
-    switch (event.type) {
-      case "content":
-        if (event.text) {
-          generated++;
-          const logprobs = takeLogprobs();
-          yield fast && logprobs.length === 0
-            ? contentChunk(event.text)
-            : chunk(index, { content: event.text }, null, logprobs);
-        }
-        break;
-      case "reasoning":
-        if (event.text) yield chunk(index, { reasoning_content: event.text });
-        break;
-      case "logprobs":
-        pendingLogprobs[index]?.push(event.entry);
-        break;
-      case "tool_calls":
-        yield chunk(index, {
-          tool_calls: event.calls.map((call, offset) => ({
-            index: (toolCalls[index] ?? 0) + offset,
-            ...toOpenAIToolCall(call),
-          })),
-        });
-        toolCalls[index] = (toolCalls[index] ?? 0) + event.calls.length;
-        break;
-      case "error":
-        yield data(event.error.toBody());
-        return;
-      case "done":
-        usage = addChoiceUsage(usage, event.usage);
-        yield chunk(
-          index,
-          {},
-          finishReason({
-            usage: event.usage,
-            maxTokens,
-            toolCalls: toolCalls[index] ?? 0,
-            finished: event.finished,
-          }),
-          takeLogprobs(),
-        );
-        if (++finished < streams.length) break;
-        if (includeUsage)
-          yield data({
-            id,
-            object: "chat.completion.chunk",
-            created,
-            model,
-            system_fingerprint: null,
-            choices: [],
-            usage: toChatUsage(usage),
-          });
-        yield { data: "[DONE]" };
-        return;
-    }
+    const over = writer.event(index, event, emit);
+    for (const message of out.splice(0)) yield message;
+    if (over) return;
   }
 }

@@ -1,6 +1,6 @@
 import type { AgentRequest } from "@paddler/protocol";
 import type { Dispatcher } from "../dispatch/dispatcher.js";
-import { type GenerationEvent, toGenerationEvents } from "./generation-events.js";
+import { type GenerationEvent, generationEventMapper, toGenerationEvents } from "./generation-events.js";
 
 export interface StartedGeneration {
   /** Every event, the first one included; ends after `done` or `error`. */
@@ -74,4 +74,74 @@ export async function startGeneration(
     }
   }
   return { events: events(), abort };
+}
+
+/** A started generation read by a callback (see startPushGeneration). */
+export interface PushGeneration {
+  /**
+   * Hands the events so far to `listener`, then each one as it comes, from the agent socket's
+   * callback; the last one is `done` or `error`. Once.
+   */
+  attach(listener: (event: GenerationEvent) => void): void;
+  /** Stops the request on the agent (the dispatcher frees the slot once the agent confirms). */
+  abort(): void;
+}
+
+/**
+ * startGeneration for the streaming routes: the same first-event wait (an error before any output
+ * is thrown, for its own HTTP status), then events pushed by plain calls, with no promise or
+ * generator per token between the agent's frame and the client's socket.
+ */
+export async function startPushGeneration(
+  options: Parameters<typeof dispatchGeneration>[0],
+): Promise<PushGeneration> {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  if (options.signal.aborted) abort();
+  else options.signal.addEventListener("abort", abort, { once: true });
+  const mapper = generationEventMapper({ holdBareJson: options.holdBareJson ?? false });
+  const buffered: GenerationEvent[] = [];
+  let listener: ((event: GenerationEvent) => void) | null = null;
+  let over = false;
+  let firstCame: () => void = () => {};
+  const first = new Promise<void>((resolve) => {
+    firstCame = resolve;
+  });
+  const emit = (event: GenerationEvent) => {
+    if (listener) listener(event);
+    else buffered.push(event);
+    firstCame();
+  };
+  const finish = () => {
+    over = true;
+    options.signal.removeEventListener("abort", abort);
+  };
+  void options.dispatcher.dispatchTo(
+    options.request,
+    controller.signal,
+    { requestId: options.requestId, pool: options.pool, sessionKey: options.sessionKey },
+    {
+      event(event) {
+        if (!over && mapper.push(event, emit)) finish();
+      },
+      end() {
+        if (over) return;
+        finish();
+        mapper.end(emit);
+      },
+    },
+  );
+  await first;
+  const head = buffered[0];
+  if (head?.type === "error") {
+    abort();
+    throw head.error;
+  }
+  return {
+    attach(next) {
+      listener = next;
+      for (const event of buffered.splice(0)) next(event);
+    },
+    abort,
+  };
 }

@@ -4,14 +4,15 @@ import { nanoid } from "nanoid";
 import type { Dispatcher } from "../../dispatch/dispatcher.js";
 import { systemTextOf } from "../../pools/route-model-request.js";
 import { chatCompletionRequestSchema } from "../chat-completion-request.js";
-import { chatCompletionStream } from "../chat-completion-stream.js";
+import { chatChunkWriter, chatCompletionStream } from "../chat-completion-stream.js";
 import { chatLogprobs } from "../chat-logprobs.js";
 import { addChoiceUsage } from "../choice-usage.js";
 import { collectGeneration } from "../collect-generation.js";
 import { finishReason } from "../finish-reason.js";
 import type { OpenAIModelRouter } from "../model-router.js";
 import { parseOpenAIBody } from "../parse-openai-body.js";
-import { sseResponse } from "../sse-response.js";
+import { type SseMessage, ssePushResponse, sseResponse, sseText } from "../sse-response.js";
+import { startPushGeneration } from "../start-generation.js";
 import { startGenerations } from "../start-generations.js";
 import { toChatAgentParams } from "../to-chat-agent-request.js";
 import { toChatUsage } from "../to-chat-usage.js";
@@ -34,6 +35,41 @@ export function chatCompletionsRoute({ dispatcher, route, logger }: ChatCompleti
     const id = `chatcmpl-${nanoid()}`;
     const created = unixSeconds();
     const n = body.n ?? 1;
+    const streamOptions = {
+      id,
+      model: body.model,
+      created,
+      maxTokens: params.max_tokens,
+      includeUsage: body.stream_options?.include_usage === true,
+      continuousUsage: body.stream_options?.continuous_usage_stats === true,
+    };
+    if (body.stream && n === 1) {
+      // The hot path: each token becomes its chunk in the agent socket's callback and is written
+      // at once (the chunks of one event-loop turn leave in one write); no promise per token.
+      const generation = await startPushGeneration({
+        dispatcher,
+        request: { ContinueFromConversationHistory: params },
+        signal: c.req.raw.signal,
+        requestId: c.get("requestId"),
+        pool: target.pool,
+        sessionKey: target.sessionKey,
+        holdBareJson: (params.tools ?? []).length > 0 && !params.grammar,
+      });
+      const writer = chatChunkWriter(1, streamOptions);
+      return ssePushResponse(
+        (out) => {
+          const emit = (message: SseMessage) => out.write(sseText(message));
+          writer.opening(emit);
+          let over = false;
+          generation.attach((event) => {
+            if (over) return;
+            over = writer.event(0, event, emit);
+            if (over) out.end();
+          });
+        },
+        () => generation.abort(),
+      );
+    }
     const generations = await startGenerations({
       dispatcher,
       requests: Array.from({ length: n }, () => ({ ContinueFromConversationHistory: params })),
@@ -49,14 +85,7 @@ export function chatCompletionsRoute({ dispatcher, route, logger }: ChatCompleti
     if (body.stream) {
       const messages = chatCompletionStream(
         generations.map((generation) => generation.events),
-        {
-          id,
-          model: body.model,
-          created,
-          maxTokens: params.max_tokens,
-          includeUsage: body.stream_options?.include_usage === true,
-          continuousUsage: body.stream_options?.continuous_usage_stats === true,
-        },
+        streamOptions,
       );
       return sseResponse(messages, abortAll);
     }

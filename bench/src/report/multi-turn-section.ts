@@ -21,5 +21,37 @@ export function multiTurnSection(rows: readonly MultiTurnRow[]): string[] {
     );
   const failures = [...new Set(rows.flatMap((row) => row.failures))];
   if (failures.length > 0) lines.push("", `Failures: ${failures.join("; ")}`);
+  const goals = multiTurnGoals(rows);
+  if (goals.length > 0) lines.push("", "Goals (issue 15), per agent count:", "", ...goals);
+  return lines;
+}
+
+/**
+ * The issue's goals, judged per agent count: prefix_affinity serves at least 80% of prompt tokens
+ * from cache (least busy gets about 1/N), its p90 time to first token is at least 2x lower than
+ * least busy's, without losing throughput (what would make it the default for new pools).
+ */
+export function multiTurnGoals(rows: readonly MultiTurnRow[]): string[] {
+  const lines: string[] = [];
+  for (const agents of [...new Set(rows.map((row) => row.agents))]) {
+    const of = (policy: MultiTurnRow["policy"]) =>
+      rows.find((row) => row.agents === agents && row.policy === policy);
+    const affinity = of("prefix_affinity");
+    const leastBusy = of("least_busy");
+    if (!affinity || !leastBusy) continue;
+    const mark = (met: boolean) => (met ? "✅" : "❌");
+    const cacheMet = affinity.cacheFraction >= 0.8;
+    const ttftRatio = affinity.ttftP90Ms > 0 ? leastBusy.ttftP90Ms / affinity.ttftP90Ms : 0;
+    const throughputRatio =
+      leastBusy.tokensPerSecond > 0 ? affinity.tokensPerSecond / leastBusy.tokensPerSecond : 0;
+    lines.push(
+      `- ${agents} agents: ${mark(cacheMet)} prompt tokens from cache with prefix_affinity ${pct(affinity.cacheFraction)} (goal ≥ 80%; least_busy ${pct(leastBusy.cacheFraction)}, 1/N = ${pct(1 / agents)}); ` +
+        `${mark(ttftRatio >= 2)} TTFT p90 ${ttftRatio.toFixed(2)}× lower than least_busy's (goal ≥ 2×: ${s(affinity.ttftP90Ms)} vs ${s(leastBusy.ttftP90Ms)}); ` +
+        `${mark(throughputRatio >= 0.95)} tokens/s ${throughputRatio.toFixed(2)}× least_busy's (no loss: ≥ 0.95×)` +
+        (affinity.failed + leastBusy.failed > 0
+          ? `; ${affinity.failed + leastBusy.failed} failed requests`
+          : ""),
+    );
+  }
   return lines;
 }

@@ -5,6 +5,7 @@ import { usePanel } from "../config/panel-context.js";
 import { formatDuration } from "../live/format-duration.js";
 import { useNow } from "../live/use-now.js";
 import { agentTimelineQueryOptions } from "../queries/agent-timeline.js";
+import { AgentDeviceDetails, AgentDeviceSummary } from "./agent-device.js";
 import { AgentIssues } from "./agent-issues.js";
 import { agentState, fileName, isDownloading } from "./agent-state.js";
 import { DownloadProgress } from "./download-progress.js";
@@ -110,6 +111,7 @@ export function AgentRow({ agent }: { agent: AgentControllerSnapshot }) {
               {engineLabels[agent.engine.kind]}
             </span>
           ) : null}
+          <AgentDeviceSummary device={agent.device} />
         </td>
         <td data-label="Issues">
           {warnings.length > 0 ? (
@@ -158,7 +160,7 @@ export function AgentRow({ agent }: { agent: AgentControllerSnapshot }) {
             <div className="agent-details-grid">
               <section>
                 <h4>Issues</h4>
-                <AgentIssues issues={agent.issues} />
+                <AgentIssues issues={agent.issues} pool={agent.pool} />
                 {warnings.length > 0 ? (
                   <>
                     <h4>Warnings</h4>
@@ -193,6 +195,8 @@ export function AgentRow({ agent }: { agent: AgentControllerSnapshot }) {
                     </>
                   ) : null}
                 </p>
+                <h4>Device</h4>
+                <AgentDeviceDetails device={agent.device} />
               </section>
               <section>
                 <h4>Timeline</h4>

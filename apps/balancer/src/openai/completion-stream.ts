@@ -17,6 +17,8 @@ export interface CompletionStreamOptions {
   echoPrompts: readonly string[] | null;
   /** `logprobs` was asked for: each text chunk carries its tokens' logprobs (legacy shape). */
   logprobs?: boolean;
+  /** llama-server's `stream_options.continuous_usage_stats`: every chunk carries the usage so far. */
+  continuousUsage?: boolean;
 }
 
 async function* indexed(events: AsyncIterable<GenerationEvent>, index: number) {
@@ -26,8 +28,26 @@ async function* indexed(events: AsyncIterable<GenerationEvent>, index: number) {
 /** `text_completion` chunks for every prompt (interleaved, told apart by `index`), then `[DONE]`. */
 export async function* completionStream(
   generations: readonly StartedGeneration[],
-  { id, model, created, maxTokens, includeUsage, echoPrompts, logprobs = false }: CompletionStreamOptions,
+  {
+    id,
+    model,
+    created,
+    maxTokens,
+    includeUsage,
+    echoPrompts,
+    logprobs = false,
+    continuousUsage = false,
+  }: CompletionStreamOptions,
 ): AsyncGenerator<SseMessage> {
+  // Text pieces sent so far, and the prompt tokens of the choices that have finished (the agent
+  // reports a prompt's size only at the end), for continuous usage.
+  let generated = 0;
+  let promptTokens = 0;
+  const runningUsage = () => ({
+    prompt_tokens: promptTokens,
+    completion_tokens: generated,
+    total_tokens: promptTokens + generated,
+  });
   const chunk = (choices: unknown[], usage?: unknown) => ({
     data: JSON.stringify({
       id,
@@ -36,7 +56,7 @@ export async function* completionStream(
       model,
       system_fingerprint: null,
       choices,
-      ...(usage !== undefined ? { usage } : {}),
+      ...(usage !== undefined ? { usage } : continuousUsage ? { usage: runningUsage() } : {}),
     }),
   });
   // Where each choice's text has got to, so text_offset counts from the start of the whole text
@@ -61,13 +81,16 @@ export async function* completionStream(
   );
   try {
     for await (const { index, event } of merged) {
-      if (event.type === "content" && event.text) yield chunk([choice(index, event.text)]);
-      else if (event.type === "logprobs") pending[index]?.push(event.entry);
+      if (event.type === "content" && event.text) {
+        generated++;
+        yield chunk([choice(index, event.text)]);
+      } else if (event.type === "logprobs") pending[index]?.push(event.entry);
       else if (event.type === "error") {
         yield { data: JSON.stringify(event.error.toBody()) };
         return;
       } else if (event.type === "done") {
         usage = addUsage(usage, event.usage);
+        promptTokens += event.usage.prompt_tokens;
         yield chunk([
           choice(
             index,

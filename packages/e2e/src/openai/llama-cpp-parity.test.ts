@@ -105,6 +105,28 @@ describe("OpenAI service: llama-server's leniency and extras", () => {
       .map((line) => JSON.parse(line.slice(6)));
     expect(chunks.length).toBeGreaterThan(2);
     for (const chunk of chunks) expect(chunk.usage?.completion_tokens).toBeGreaterThanOrEqual(0);
+
+    const completion = await fetch(`${t.baseUrl}/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "m",
+        prompt: "Once upon a time",
+        max_tokens: 5,
+        stream: true,
+        stream_options: { continuous_usage_stats: true },
+      }),
+    });
+    const pieces = (await completion.text())
+      .split("\n\n")
+      .filter((line) => line.startsWith("data: {"))
+      .map((line) => JSON.parse(line.slice(6)));
+    const counts = pieces.map((piece) => piece.usage?.completion_tokens);
+    expect(counts.length).toBeGreaterThan(2);
+    // Growing with every text piece, up to all five tokens on the last chunk.
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    expect(counts.at(-1)).toBe(5);
+    expect(pieces.at(-1)?.usage?.prompt_tokens).toBeGreaterThan(0);
   });
 
   it("refuses a prompt longer than the slot's context with 400 context_length_exceeded, before generating", async () => {

@@ -88,6 +88,7 @@ export function completionsRoute({ dispatcher, route, logger }: CompletionsRoute
         includeUsage: body.stream_options?.include_usage === true,
         echoPrompts: body.echo ? echoed : null,
         logprobs: wantsLogprobs,
+        continuousUsage: body.stream_options?.continuous_usage_stats === true,
       });
       return sseResponse(messages, () => {
         for (const generation of generations) generation.abort();

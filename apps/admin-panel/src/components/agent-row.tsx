@@ -109,6 +109,14 @@ export function AgentRow({ agent }: { agent: AgentControllerSnapshot }) {
           {agent.engine ? (
             <span className="tag" data-testid="agent-engine" title={agent.engine.upstream ?? undefined}>
               {engineLabels[agent.engine.kind]}
+              {agent.engine.upstream ? (
+                <>
+                  {" · "}
+                  <span data-testid="agent-upstream">
+                    {agent.engine.upstream.replace(/^https?:\/\//, "")}
+                  </span>
+                </>
+              ) : null}
             </span>
           ) : null}
           <AgentDeviceSummary device={agent.device} />

@@ -24,7 +24,7 @@ const desiredState: AgentDesiredState = {
 const endless = { grammar: { type: "gbnf" as const, grammar: "root ::= [a-z ] root", root: "root" } };
 
 /** Whether `promise` settles within `ms`. */
-function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+function settlesWithin(promise: PromiseLike<unknown>, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), ms);
     promise.then(

@@ -3,6 +3,7 @@ import { useAuth, useCredentialStore } from "./auth/auth-context.js";
 import { checkManagementToken } from "./auth/check-access.js";
 import { SignInForm } from "./auth/sign-in-form.js";
 import { PoolSelector } from "./components/pool-selector.js";
+import { StateDatabaseBanner } from "./components/state-database-banner.js";
 import { serviceUrl } from "./config/panel-config.js";
 import { usePanel } from "./config/panel-context.js";
 import { MetricsSampler } from "./live/metrics-sampler.js";
@@ -69,13 +70,16 @@ export function App() {
             check={(token, signal) => checkManagementToken(managementUrl, token, signal)}
           />
         ) : (
-          <Switch>
-            <Route path="/" component={DashboardPage} />
-            <Route path="/pools" component={PoolsPage} />
-            <Route path="/model" component={ModelPage} />
-            <Route path="/prompt" component={PromptPage} />
-            <Route component={NotFoundPage} />
-          </Switch>
+          <>
+            <StateDatabaseBanner />
+            <Switch>
+              <Route path="/" component={DashboardPage} />
+              <Route path="/pools" component={PoolsPage} />
+              <Route path="/model" component={ModelPage} />
+              <Route path="/prompt" component={PromptPage} />
+              <Route component={NotFoundPage} />
+            </Switch>
+          </>
         )}
       </main>
     </>

@@ -126,6 +126,9 @@ describe("the Helm chart deploy/helm/paddler", () => {
     });
     expect(config.stateDatabase).toBe("postgres://paddler:secret@postgres:5432/paddler");
     expect(config.managementAddr).toEqual({ host: "0.0.0.0", port: 8060 });
+    // The panel's page calls the management and inference APIs from the browser: its origin must be allowed.
+    expect(config.managementCorsAllowedHosts).toEqual(["http://localhost:8062", "http://127.0.0.1:8062"]);
+    expect(config.inferenceCorsAllowedHosts).toEqual(["http://localhost:8062", "http://127.0.0.1:8062"]);
     for (const port of balancerContainer.ports ?? []) {
       const addr = {
         management: config.managementAddr,

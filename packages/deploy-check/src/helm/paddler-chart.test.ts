@@ -277,6 +277,18 @@ describe("the Helm chart deploy/helm/paddler", () => {
     expect(config.webAdminPanelAddr).toBeNull();
   });
 
+  it("asks for a GPU without other resources, names objects after fullnameOverride, limits the model cache", () => {
+    const manifests = render({
+      stateDatabase: { url: "postgres://u:p@db/paddler" },
+      fullnameOverride: "pad",
+      agent: { gpu: { enabled: true }, cacheSizeLimit: "20Gi" },
+    });
+    const agent = named(ofKind<Workload>(manifests, "Deployment"), "pad-agent");
+    expect(container(agent).resources).toEqual({ limits: { "nvidia.com/gpu": 1 } });
+    expect(JSON.stringify(agent.spec.template.spec)).toContain('"emptyDir":{"sizeLimit":"20Gi"}');
+    expect(container(agent).args).toContain("pad-balancers:8060");
+  });
+
   it("a schema error in a rendered object fails the check, naming the file and the field", () => {
     expect(() =>
       render({

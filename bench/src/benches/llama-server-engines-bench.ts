@@ -10,10 +10,21 @@ import { spawnEntry } from "../lib/spawn-entry.js";
 
 export interface LlamaServerEnginesRow {
   label: string;
+  /** The median of the rounds. */
   tokensPerSecond: number;
   /** Against llama-server called directly in the same round. */
   ratio: number;
+  /** Each round's tokens/s, to show the spread (absent in results from before). */
+  rounds?: number[];
+  /** Slots (= concurrent requests) and tokens per request of the run (absent in results from before). */
+  slots?: number;
+  maxTokens?: number;
 }
+
+/** The labels the report judges by: the managed engine is the balancer + agent path in front of llama-server. */
+export const llamaServerDirectLabel = "llama-server direct";
+export const llamaServerManagedLabel = "balancer + managed llama-server engine";
+export const llamaServerBuiltInLabel = "balancer + built-in node-llama-cpp engine";
 
 export interface LlamaServerEnginesOptions {
   slots: number;
@@ -134,17 +145,22 @@ export async function runLlamaServerEnginesBench(
     await direct.stop(5000);
   }
   const base = median(samples.direct);
+  const run = { slots, maxTokens };
   const rows: LlamaServerEnginesRow[] = [
-    { label: "llama-server direct", tokensPerSecond: base, ratio: 1 },
+    { label: llamaServerDirectLabel, tokensPerSecond: base, ratio: 1, rounds: samples.direct, ...run },
     {
-      label: "balancer + managed llama-server engine",
+      label: llamaServerManagedLabel,
       tokensPerSecond: median(samples.managed),
       ratio: median(samples.managed) / base,
+      rounds: samples.managed,
+      ...run,
     },
     {
-      label: "balancer + built-in node-llama-cpp engine",
+      label: llamaServerBuiltInLabel,
       tokensPerSecond: median(samples.builtIn),
       ratio: median(samples.builtIn) / base,
+      rounds: samples.builtIn,
+      ...run,
     },
   ];
   const table = rows

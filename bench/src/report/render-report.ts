@@ -7,6 +7,7 @@ import type {
 } from "../benches/overhead-bench.js";
 import type { BenchResults } from "./bench-results.js";
 import { fairnessSection, profileSection, tokenCostSection } from "./hot-path-sections.js";
+import { llamaServerGoals, llamaServerSection } from "./llama-server-section.js";
 import { multiTurnSection } from "./multi-turn-section.js";
 
 const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)} ms` : "n/a");
@@ -172,28 +173,7 @@ export function goals(results: BenchResults): Goal[] {
           : `missed by ${(added - fairness.batchStepMs).toFixed(2)} ms at p99 (p50 ${signedMs(fairness.busyP50Ms - fairness.idleP50Ms)}): the new request waits for the decode in flight, the erase of its slot's old tokens, then its prompt's decode, which shares the next batch with the others' tokens, and on this saturated machine the agent process itself waits for a core. Before the fix the same probe waited for the long generations to end (12.0 s p99 in this bench, 2.3–2.9 s in the issue): node-llama-cpp's batch loop kept the context lock while any sequence queued another decode, and the erase needs that lock`,
     });
   }
-  const llamaServerRows = results.llamaServer ?? [];
-  if (llamaServerRows.length > 0) {
-    for (const entry of llamaServerRows) {
-      list.push({
-        goal: `balancer + agent ≥ 0.9× of llama-server called directly (${entry.label})`,
-        measured: `${entry.tokensPerSecond.toFixed(0)} tokens/s = ${entry.ratio.toFixed(2)}× (llama-server-engines.md)`,
-        met: entry.ratio >= 0.9,
-        why:
-          entry.ratio >= 0.9
-            ? ""
-            : `missed by ${(0.9 - entry.ratio).toFixed(2)}×: see llama-server-engines.md`,
-      });
-    }
-  } else {
-    list.push({
-      goal: "balancer + agent ≥ 0.9× of llama-server called directly",
-      measured:
-        "not measured in this run: issue 14's `pnpm bench --only llama-server` (needs scripts/build-llama-server.sh's binary) writes llama-server-engines.md and, run with the rest, this row",
-      met: null,
-      why: "",
-    });
-  }
+  list.push(...llamaServerGoals(results.llamaServer ?? []));
   if (scale) {
     const at = (agents: number) => scale.agents.find((entry) => entry.agents === agents);
     const ten = at(10);
@@ -385,6 +365,8 @@ export function renderReport(results: BenchResults, charts: string[]): string {
     }
     lines.push("");
   }
+  if (results.llamaServer && results.llamaServer.length > 0)
+    lines.push(...llamaServerSection(results.llamaServer), "");
   if (results.fairness) lines.push(...fairnessSection(results.fairness), "");
   if (results.multiTurn) lines.push(...multiTurnSection(results.multiTurn), "");
   if (results.scale) {

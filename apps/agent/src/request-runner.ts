@@ -1,12 +1,15 @@
+import type { Tracer } from "@opentelemetry/api";
 import type { Logger } from "@paddler/logger";
 import {
   type AgentRequest,
   type AgentToBalancerMessage,
   emptyTokenUsage,
   type ResponsePayload,
+  type TraceContext,
 } from "@paddler/protocol";
 import { canForwardHttp } from "./engine/forwarding-engine.js";
 import type { InferenceEngine } from "./engine/inference-engine.js";
+import { type AgentRequestTrace, startAgentRequestTrace } from "./tracing/agent-request-trace.js";
 
 export interface RequestRunnerOptions {
   engine: () => InferenceEngine | null;
@@ -15,6 +18,16 @@ export interface RequestRunnerOptions {
   /** Called with the ids of the running requests whenever one starts or ends. */
   onRunningChanged: (requestIds: readonly string[]) => void;
   logger: Logger;
+  /** Continues the balancer's trace on each request; absent: tracing is off. */
+  tracer?: Tracer | undefined;
+}
+
+/** What comes with a request besides its body. */
+export interface RunOptions {
+  /** The balancer's own request id (`run`'s id may carry more), for spans. */
+  requestId?: string;
+  /** The balancer's dispatch span, continued here when tracing is on. */
+  traceContext?: TraceContext | undefined;
 }
 
 type EngineRequest = Exclude<AgentRequest, "GetChatTemplateOverride" | "GetModelMetadata">;
@@ -73,7 +86,7 @@ export class RequestRunner {
     while (this.#running.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
-  run(id: string, request: AgentRequest): void {
+  run(id: string, request: AgentRequest, options: RunOptions = {}): void {
     const respond = (response: ResponsePayload) =>
       this.#options.send({ Response: { generated_by: null, request_id: id, response } });
     if (request === "GetChatTemplateOverride") {
@@ -101,7 +114,17 @@ export class RequestRunner {
     const running: Running = { abort: new AbortController(), cancelReason: null };
     this.#running.set(id, running);
     this.#changed();
-    void this.#stream(id, request, engine, running, respond).finally(() => {
+    const { tracer } = this.#options;
+    const trace = tracer
+      ? startAgentRequestTrace(tracer, {
+          requestId: options.requestId ?? id,
+          kind: Object.keys(request)[0] ?? "request",
+          traceContext: options.traceContext,
+          generates: "ContinueFromConversationHistory" in request || "ContinueFromRawPrompt" in request,
+        })
+      : null;
+    void this.#stream({ id, request, engine, running, respond, trace }).finally(() => {
+      trace?.end({ stopped: running.abort.signal.aborted, error: running.cancelReason ?? undefined });
       this.#running.delete(id);
       this.#changed();
     });
@@ -111,13 +134,21 @@ export class RequestRunner {
     this.#options.onRunningChanged(this.runningIds());
   }
 
-  async #stream(
-    id: string,
-    request: EngineRequest,
-    engine: InferenceEngine,
-    running: Running,
-    respond: (response: ResponsePayload) => void,
-  ): Promise<void> {
+  async #stream({
+    id,
+    request,
+    engine,
+    running,
+    respond,
+    trace,
+  }: {
+    id: string;
+    request: EngineRequest;
+    engine: InferenceEngine;
+    running: Running;
+    respond: (response: ResponsePayload) => void;
+    trace: AgentRequestTrace | null;
+  }): Promise<void> {
     const { signal } = running.abort;
     try {
       if ("ForwardHttp" in request) {
@@ -145,6 +176,7 @@ export class RequestRunner {
         for await (const result of results) {
           // Nothing after a cancel: the one terminal reply below is the last word.
           if (signal.aborted) break;
+          trace?.result(result);
           respond({ GeneratedToken: result });
         }
       }
@@ -154,7 +186,12 @@ export class RequestRunner {
       else if ("GenerateEmbeddingBatch" in request) respond({ Embedding: "Done" });
       else respond({ GeneratedToken: { Done: { usage: emptyTokenUsage() } } });
     } catch (error) {
-      this.#options.logger.error("request failed on the engine", { error, requestId: id });
+      this.#options.logger.error("request failed on the engine", {
+        error,
+        requestId: id,
+        ...trace?.logFields,
+      });
+      trace?.end({ stopped: false, error: (error as Error).message });
       respondWithError(
         respond,
         request,

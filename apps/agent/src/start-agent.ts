@@ -1,3 +1,4 @@
+import type { Tracer } from "@opentelemetry/api";
 import type { Logger } from "@paddler/logger";
 import {
   type AgentDesiredState,
@@ -62,6 +63,8 @@ export interface StartAgentOptions {
    * the PATH); `false` reports none.
    */
   deviceLoad?: { intervalMs?: number; nvidiaSmiBinary?: string } | false;
+  /** Continues the balancer's traces (a span per request, prompt processing, generation); absent: off. */
+  tracer?: Tracer | undefined;
 }
 
 /** The agent's slots as its parts see them; when all is well they agree. */
@@ -148,6 +151,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
     send: (message) => route(message),
     onRunningChanged: (requestIds) => status.setRunningRequests(requestIds),
     logger: log,
+    tracer: options.tracer,
   });
   const reconciler: Reconciler = new Reconciler({
     status,
@@ -225,9 +229,14 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
         },
         onMessage: (message) => {
           if ("Request" in message) {
-            const { id: requestId, request } = message.Request;
-            // The balancer's request id (the client's X-Request-Id when it sent one) ties these lines to its own.
-            log.debug("request received", { requestId, balancer: link });
+            const { id: requestId, request, trace_context: traceContext } = message.Request;
+            // The balancer's request id (the client's X-Request-Id when it sent one) ties these lines to its own;
+            // so does the trace id when the balancer traces (version-traceid-parentid-flags).
+            log.debug("request received", {
+              requestId,
+              balancer: link,
+              ...(traceContext ? { trace_id: traceContext.traceparent.slice(3, 35) } : {}),
+            });
             // The agent is the authority on its slots: with every one taken (another balancer's
             // requests count too) it refuses at once, and the balancer dispatches elsewhere or waits.
             const slots = status.fields.slots_total;
@@ -237,7 +246,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
               });
               return;
             }
-            runner.run(toRunnerId(link, requestId), request);
+            runner.run(toRunnerId(link, requestId), request, { requestId, traceContext });
             return;
           }
           const notification = message.Notification;

@@ -1,3 +1,4 @@
+import type { Tracer } from "@opentelemetry/api";
 import type { Logger } from "@paddler/logger";
 import { IMPLICIT_POOL_POLICY } from "@paddler/protocol";
 import { openStateDatabase } from "@paddler/state-db";
@@ -40,6 +41,11 @@ export interface RunningBalancer {
 export interface StartBalancerOptions {
   config: BalancerSettings;
   logger: Logger;
+  /**
+   * Traces every inference request (a span per request, with buffer wait, dispatch and stream);
+   * the caller owns the SDK behind it. Absent: tracing is off.
+   */
+  tracer?: Tracer | undefined;
 }
 
 const formatAddr = ({ host, port }: ServiceAddr) => `${host}:${port}`;
@@ -48,6 +54,7 @@ const formatAddr = ({ host, port }: ServiceAddr) => `${host}:${port}`;
 export async function startBalancer({
   config: given,
   logger,
+  tracer,
 }: StartBalancerOptions): Promise<RunningBalancer> {
   const config = { ...balancerSettingsDefaults, ...withoutUndefined(given) };
   const stateDatabase = await openStateDatabase(config.stateDatabase, {
@@ -139,6 +146,7 @@ export async function startBalancer({
     metrics: teeDispatchMetrics(metrics.dispatch, fleetHistory.history.dispatch),
     requestMetrics: fleetHistory.requestMetrics,
     limits,
+    tracer,
   });
   const inferenceApiKeys = createSecretMatcher(config.inferenceApiKeys);
   const serveLimits = {

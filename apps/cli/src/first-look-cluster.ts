@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import type { Tracer } from "@opentelemetry/api";
 import { type RunningAgent, startAgent } from "@paddler/agent";
 import { parseBalancerConfig, startBalancer } from "@paddler/balancer";
 import { formatAddr } from "@paddler/cli-flags";
@@ -27,6 +28,8 @@ export interface FirstLookClusterOptions {
   huggingFaceToken?: string;
   /** Where the download progress bar goes (a terminal) or whether it is logged instead. */
   progressStream: NodeJS.WriteStream;
+  /** Tracing for each service (see the README's Tracing section); absent: off. */
+  tracers?: { balancer?: Tracer | undefined; agent?: Tracer | undefined };
 }
 
 export interface FirstLookCluster {
@@ -58,6 +61,7 @@ export async function startFirstLookCluster(options: FirstLookClusterOptions): P
   const balancer = await startBalancer({
     config: balancerConfig,
     logger: logger.child({ component: "balancer" }),
+    tracer: options.tracers?.balancer,
   });
   try {
     // Port 0 resolves only once bound: the agent and the PUT use the real address.
@@ -80,6 +84,7 @@ export async function startFirstLookCluster(options: FirstLookClusterOptions): P
       cacheDir: options.cacheDir,
       huggingFaceEndpoint: options.huggingFaceEndpoint,
       huggingFaceToken: options.huggingFaceToken,
+      tracer: options.tracers?.agent,
     });
     const stopProgress = reportDownloadProgress({
       status: agent.status,

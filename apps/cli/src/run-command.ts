@@ -11,10 +11,17 @@ import {
 import { balancerFlags, balancerHelp, parseBalancerConfig, startBalancer } from "@paddler/balancer";
 import { CliUsageError, isHelpRequested, type LogFormatChoice, resolveLogFormat } from "@paddler/cli-flags";
 import { createLogger, type Logger, type LogLevel } from "@paddler/logger";
+import type { Tracing } from "@paddler/tracing";
 import { startFirstLookCluster } from "./first-look-cluster.js";
 import { paddlerHelp } from "./paddler-help.js";
 import { modelArgumentToDesiredModel } from "./start/model-argument.js";
 import { parseStartConfig, startFlags, startHelp } from "./start/start-flags.js";
+import {
+  AGENT_SERVICE_NAME,
+  BALANCER_SERVICE_NAME,
+  closeWithTracing,
+  startServiceTracing,
+} from "./tracing/service-tracing.js";
 
 /**
  * What a command leaves behind: text to print and exit, or services to close on a signal (and
@@ -65,14 +72,16 @@ export async function runCommand({
         return { kind: "print", text: balancerHelp };
       }
       const config = parseBalancerConfig(rest, env);
-      const balancer = await startBalancer({
-        config,
-        logger: createCommandLogger(config.logLevel, config.logFormat, logStream),
-      });
+      const logger = createCommandLogger(config.logLevel, config.logFormat, logStream);
+      const tracing = startServiceTracing({ env, serviceName: BALANCER_SERVICE_NAME, logger });
+      const balancer = await closeOnFailure(
+        () => startBalancer({ config, logger, tracer: tracing?.tracer }),
+        [tracing],
+      );
       const panel = balancer.addresses.webAdminPanel;
       return {
         kind: "running",
-        close: () => balancer.close(),
+        close: () => closeWithTracing(() => balancer.close(), [tracing]),
         ...(panel ? { banner: `Admin panel: http://${panel}` } : {}),
       };
     }
@@ -82,15 +91,22 @@ export async function runCommand({
       }
       const config = parseAgentConfig(rest, env);
       const huggingFace = huggingFaceSettingsFromEnv(env);
-      const agent = await startAgent({
-        config,
-        logger: createCommandLogger(config.logLevel, config.logFormat, logStream),
-        cacheDir: defaultCacheDir(env, homedir()),
-        huggingFaceEndpoint: huggingFace.endpoint,
-        huggingFaceToken: huggingFace.token,
-        shutdownGraceMs: config.shutdownGracePeriodMs,
-      });
-      return { kind: "running", close: () => agent.close() };
+      const logger = createCommandLogger(config.logLevel, config.logFormat, logStream);
+      const tracing = startServiceTracing({ env, serviceName: AGENT_SERVICE_NAME, logger });
+      const agent = await closeOnFailure(
+        () =>
+          startAgent({
+            config,
+            logger,
+            cacheDir: defaultCacheDir(env, homedir()),
+            huggingFaceEndpoint: huggingFace.endpoint,
+            huggingFaceToken: huggingFace.token,
+            shutdownGraceMs: config.shutdownGracePeriodMs,
+            tracer: tracing?.tracer,
+          }),
+        [tracing],
+      );
+      return { kind: "running", close: () => closeWithTracing(() => agent.close(), [tracing]) };
     }
     case "start": {
       if (isHelpRequested(rest, startFlags)) {
@@ -99,24 +115,44 @@ export async function runCommand({
       const config = parseStartConfig(rest, env);
       const model = config.model === null ? null : modelArgumentToDesiredModel(config.model, cwd);
       const huggingFace = huggingFaceSettingsFromEnv(env);
-      const cluster = await startFirstLookCluster({
-        config,
-        model,
-        bundledModelPath,
-        cacheDir: defaultCacheDir(env, homedir()),
-        logger: createCommandLogger(config.logLevel, config.logFormat, logStream),
-        env,
-        huggingFaceEndpoint: huggingFace.endpoint,
-        huggingFaceToken: huggingFace.token,
-        progressStream: logStream,
-      });
+      const logger = createCommandLogger(config.logLevel, config.logFormat, logStream);
+      const tracings = [
+        startServiceTracing({ env, serviceName: BALANCER_SERVICE_NAME, logger }),
+        startServiceTracing({ env, serviceName: AGENT_SERVICE_NAME, logger }),
+      ] as const;
+      const cluster = await closeOnFailure(
+        () =>
+          startFirstLookCluster({
+            config,
+            model,
+            bundledModelPath,
+            cacheDir: defaultCacheDir(env, homedir()),
+            logger,
+            env,
+            huggingFaceEndpoint: huggingFace.endpoint,
+            huggingFaceToken: huggingFace.token,
+            progressStream: logStream,
+            tracers: { balancer: tracings[0]?.tracer, agent: tracings[1]?.tracer },
+          }),
+        [...tracings],
+      );
       return {
         kind: "running",
-        close: () => cluster.close(),
+        close: () => closeWithTracing(() => cluster.close(), [...tracings]),
         banner: `Admin panel: ${cluster.adminPanelUrl}`,
       };
     }
     default:
       throw new CliUsageError(`unknown command '${command}'; see paddler --help`);
+  }
+}
+
+/** A service that fails to start leaves no tracing SDK behind (its exporter's timers keep a process alive). */
+async function closeOnFailure<T>(start: () => Promise<T>, tracings: (Tracing | null)[]): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    await Promise.all(tracings.map((tracing) => tracing?.shutdown()));
+    throw error;
   }
 }

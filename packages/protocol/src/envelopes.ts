@@ -5,6 +5,7 @@ import { forwardedHttpEventSchema } from "./forward-http.js";
 import { generatedTokenResultSchema } from "./generated-token-result.js";
 import { modelMetadataSchema } from "./model-metadata.js";
 import { taggedVariant, unitVariant } from "./tagged.js";
+import { traceContextSchema } from "./trace-context.js";
 
 export const requestIdSchema = z.string().min(1).max(256);
 
@@ -36,5 +37,6 @@ export const responseEnvelopeSchema = z.strictObject({
 export type ResponseEnvelope = z.infer<typeof responseEnvelopeSchema>;
 
 export function requestEnvelopeSchema<Request extends z.ZodType>(request: Request) {
-  return z.strictObject({ id: requestIdSchema, request });
+  // trace_context is our extension (trace-context.ts); absent in Paddler v4.
+  return z.strictObject({ id: requestIdSchema, request, trace_context: traceContextSchema.optional() });
 }

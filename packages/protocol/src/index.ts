@@ -242,4 +242,5 @@ export {
 export { taggedVariant, unitVariant } from "./tagged.js";
 export { emptyTokenUsage, type TokenUsage, tokenUsageSchema } from "./token-usage.js";
 export { type Tool, toolSchema } from "./tool.js";
+export { type TraceContext, traceContextSchema } from "./trace-context.js";
 export { PADDLER_PROTOCOL_VERSION } from "./version.js";

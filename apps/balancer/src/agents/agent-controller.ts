@@ -8,6 +8,7 @@ import {
   type ErrorEnvelope,
   type ResponseEnvelope,
   type SlotAggregatedStatusSnapshot,
+  type TraceContext,
 } from "@paddler/protocol";
 import { nanoid } from "nanoid";
 import type { SlotLease } from "../balancing/slot-pool.js";
@@ -161,7 +162,7 @@ export class AgentController {
   startRequest(
     request: AgentRequest,
     preferredId?: string,
-    options: { lease?: SlotLease; now?: number } = {},
+    options: { lease?: SlotLease; now?: number; traceContext?: TraceContext | undefined } = {},
   ): AgentRequestHandle {
     const id =
       preferredId === undefined
@@ -178,7 +179,12 @@ export class AgentController {
     };
     this.#requests.set(id, entry);
     if (entry.lease) this.#leased.set(id, entry);
-    this.#connection.send({ Request: { id, request } });
+    // Only with tracing on: agents older than the trace_context extension refuse the field.
+    this.#connection.send(
+      options.traceContext
+        ? { Request: { id, request, trace_context: options.traceContext } }
+        : { Request: { id, request } },
+    );
     entry.frame = this.#connection.framesSent?.();
     return { id, replies, close: () => this.#forget(id, entry, "closed") };
   }

@@ -10,6 +10,7 @@ import { parseOpenAIBody } from "../openai/parse-openai-body.js";
 import { sseResponse } from "../openai/sse-response.js";
 import { startGeneration } from "../openai/start-generation.js";
 import { systemTextOf } from "../pools/route-model-request.js";
+import { traceOrigin } from "../tracing/trace-origin.js";
 import { toolUseBlock } from "./anthropic-content.js";
 import { toAnthropicError } from "./anthropic-error.js";
 import { anthropicCountTokensRequestSchema, anthropicMessagesRequestSchema } from "./anthropic-request.js";
@@ -47,6 +48,7 @@ export function anthropicMessagesRoute({ dispatcher, route, logger }: AnthropicM
         request: { ContinueFromConversationHistory: params },
         signal: c.req.raw.signal,
         requestId: c.get("requestId"),
+        trace: traceOrigin(c),
         pool: target.pool,
         sessionKey: target.sessionKey,
         holdBareJson: (params.tools ?? []).length > 0 && !params.grammar,
@@ -81,6 +83,7 @@ export function anthropicMessagesRoute({ dispatcher, route, logger }: AnthropicM
         request: { ContinueFromConversationHistory: params },
         signal: c.req.raw.signal,
         requestId: c.get("requestId"),
+        trace: traceOrigin(c),
         pool: target.pool,
         sessionKey: target.sessionKey,
       });

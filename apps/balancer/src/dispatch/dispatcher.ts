@@ -1,4 +1,5 @@
 import { setMaxListeners } from "node:events";
+import type { Tracer } from "@opentelemetry/api";
 import type { Logger } from "@paddler/logger";
 import type { AgentRequest } from "@paddler/protocol";
 import { nanoid } from "nanoid";
@@ -18,6 +19,7 @@ import {
   type RequestOutcome,
 } from "../metrics/dispatch-metrics.js";
 import { teeDispatchMetrics } from "../metrics/tee-dispatch-metrics.js";
+import { type RequestTrace, startRequestTrace, type TraceOrigin } from "../tracing/request-trace.js";
 import { AsyncQueue } from "./async-queue.js";
 import { type DispatchEvent, errorEvent } from "./dispatch-event.js";
 import type { DispatchSink } from "./dispatch-sink.js";
@@ -37,10 +39,16 @@ export interface DispatcherOptions {
    * Metrics for one request beside the fleet's (the activity view, tracing); called once per
    * request with its id, so they can tell requests apart.
    */
-  requestMetrics?: (context: { requestId: string; pool: string | undefined }) => DispatchMetrics;
+  requestMetrics?: (context: {
+    requestId: string;
+    pool: string | undefined;
+    traceId: string | null;
+  }) => DispatchMetrics;
   limits?: RequestLimits;
   /** Called when an agent refused a request because another balancer had taken its slots. */
   onRefused?: (agentId: string) => void;
+  /** Traces every request (the README's Tracing section); absent: tracing is off and costs nothing. */
+  tracer?: Tracer | undefined;
 }
 
 export interface DispatchOptions {
@@ -50,6 +58,8 @@ export interface DispatchOptions {
   pool?: string | undefined;
   /** The client's session, for pools whose policy is sticky. */
   sessionKey?: string | undefined;
+  /** What the client called and its trace context, for the request's span when tracing is on. */
+  trace?: TraceOrigin | undefined;
 }
 
 /**
@@ -90,6 +100,7 @@ export function createDispatcher({
   requestMetrics,
   limits = defaultRequestLimits,
   onRefused,
+  tracer,
 }: DispatcherOptions) {
   const secondsSince = (from: number) => (performance.now() - from) / 1000;
   // Aborted when the shutdown grace period ends: every running request then ends with an in-band error.
@@ -126,9 +137,10 @@ export function createDispatcher({
     requestId: string,
     target: DispatchTarget,
     sink: DispatchSink,
+    origin: TraceOrigin | undefined,
   ): Promise<void> {
     try {
-      await runAttempts(request, signal, requestId, target, sink);
+      await runAttempts(request, signal, requestId, target, sink, origin);
     } catch (error) {
       logger.error("dispatch failed", { error, requestId });
       sink.event(errorEvent(error));
@@ -143,13 +155,21 @@ export function createDispatcher({
     requestId: string,
     target: DispatchTarget,
     sink: DispatchSink,
+    origin: TraceOrigin | undefined,
   ): Promise<void> {
+    const requestTrace: RequestTrace | null = tracer
+      ? startRequestTrace(tracer, { requestId, pool: target.pool, origin })
+      : null;
     const poolMetrics = poolDispatchMetrics(fleetMetrics, target.pool);
+    const tracedMetrics = requestTrace ? teeDispatchMetrics(poolMetrics, requestTrace.metrics) : poolMetrics;
     const metrics = requestMetrics
-      ? teeDispatchMetrics(poolMetrics, requestMetrics({ requestId, pool: target.pool }))
-      : poolMetrics;
+      ? teeDispatchMetrics(
+          tracedMetrics,
+          requestMetrics({ requestId, pool: target.pool, traceId: requestTrace?.traceId ?? null }),
+        )
+      : tracedMetrics;
     const startedAt = performance.now();
-    const log = logger.child({ requestId });
+    const log = logger.child(requestTrace ? { requestId, ...requestTrace.logFields } : { requestId });
     const problem = checkRequestLimits(request, limits);
     if (problem) {
       metrics.finished(null, "invalid_request", secondsSince(startedAt));
@@ -174,11 +194,19 @@ export function createDispatcher({
         leased.lease.release();
         continue;
       }
+      const agentRequestId = attempt === 0 ? requestId : `${requestId}.${attempt}`;
+      const attemptTrace = requestTrace?.attempt({
+        agentId: agent.id,
+        agentName: agent.name,
+        agentRequestId,
+        attempt: lost,
+      });
       const end = await runOnAgent({
         agent,
         lease: leased.lease,
         request,
-        agentRequestId: attempt === 0 ? requestId : `${requestId}.${attempt}`,
+        agentRequestId,
+        traceContext: attemptTrace?.traceContext,
         signal,
         cutOff: cutOff.signal,
         itemTimeoutMs,
@@ -190,6 +218,7 @@ export function createDispatcher({
         mayRedispatch: lost < MAX_REDISPATCHES,
         onEvent,
       });
+      attemptTrace?.end(end);
       if (end === "settled") return;
       if (end === "redispatch") lost++;
       else {
@@ -221,7 +250,14 @@ export function createDispatcher({
     options: DispatchOptions,
     sink: DispatchSink,
   ): Promise<void> {
-    return run(request, signal, options.requestId ?? nanoid(), targetOf(request, options), sink);
+    return run(
+      request,
+      signal,
+      options.requestId ?? nanoid(),
+      targetOf(request, options),
+      sink,
+      options.trace,
+    );
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Logger } from "@paddler/logger";
-import { type AgentRequest, isAgentSlotsFullError } from "@paddler/protocol";
+import { type AgentRequest, isAgentSlotsFullError, type TraceContext } from "@paddler/protocol";
 import type { AgentController, AgentReply } from "../agents/agent-controller.js";
 import type { SlotLease } from "../balancing/slot-pool.js";
 import type { SlotPools } from "../balancing/slot-pools.js";
@@ -21,6 +21,8 @@ export interface RunOnAgentOptions {
   lease: SlotLease;
   request: AgentRequest;
   agentRequestId: string;
+  /** The dispatch span's context, carried to the agent when tracing is on. */
+  traceContext?: TraceContext | undefined;
   signal: AbortSignal;
   /** Aborted when the shutdown grace period is over: the request ends with an in-band error. */
   cutOff: AbortSignal;
@@ -57,7 +59,10 @@ export type AttemptEnd = "settled" | "redispatch" | "refused";
  */
 export function runOnAgent(options: RunOnAgentOptions): Promise<AttemptEnd> {
   const { agent, request, signal, cutOff, itemTimeoutMs, pool, metrics, startedAt, onEvent } = options;
-  const handle = agent.startRequest(request, options.agentRequestId, { lease: options.lease });
+  const handle = agent.startRequest(request, options.agentRequestId, {
+    lease: options.lease,
+    traceContext: options.traceContext,
+  });
   const agentLabel = agent.name ?? agent.id;
   const log = options.logger.child({ agentId: agent.id, agentRequestId: handle.id });
   log.debug("dispatched");

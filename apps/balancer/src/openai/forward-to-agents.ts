@@ -9,6 +9,7 @@ import type { AgentRegistry } from "../agents/agent-registry.js";
 import type { DispatchEvent, Dispatcher } from "../dispatch/dispatcher.js";
 import { ModelNotFoundError } from "../errors.js";
 import type { ModelRequestFields } from "../pools/route-model-request.js";
+import { traceOrigin } from "../tracing/trace-origin.js";
 import type { OpenAIModelRouter } from "./model-router.js";
 import { OpenAIError } from "./openai-error.js";
 
@@ -147,6 +148,7 @@ export function forwardToAgents(deps: {
       requestId: c.get("requestId"),
       pool: target.pool,
       sessionKey: target.sessionKey,
+      trace: traceOrigin(c),
     });
     const first = await events.next();
     if (first.done) throw new OpenAIError({ message: "The request was cancelled", status: 499 });

@@ -1,5 +1,6 @@
 import type { AgentRequest } from "@paddler/protocol";
 import type { Dispatcher } from "../dispatch/dispatcher.js";
+import type { TraceOrigin } from "../tracing/request-trace.js";
 import { type GenerationEvent, generationEventMapper, toGenerationEvents } from "./generation-events.js";
 
 export interface StartedGeneration {
@@ -24,6 +25,7 @@ export function dispatchGeneration(options: {
   sessionKey?: string | undefined;
   /** Tools were offered: an answer that starts like JSON waits to see if it is a tool call. */
   holdBareJson?: boolean;
+  trace?: TraceOrigin;
 }): StartedGeneration {
   const controller = new AbortController();
   const abort = () => controller.abort();
@@ -34,6 +36,7 @@ export function dispatchGeneration(options: {
       requestId: options.requestId,
       pool: options.pool,
       sessionKey: options.sessionKey,
+      trace: options.trace,
     }),
     { holdBareJson: options.holdBareJson ?? false },
   );
@@ -119,7 +122,12 @@ export async function startPushGeneration(
   void options.dispatcher.dispatchTo(
     options.request,
     controller.signal,
-    { requestId: options.requestId, pool: options.pool, sessionKey: options.sessionKey },
+    {
+      requestId: options.requestId,
+      pool: options.pool,
+      sessionKey: options.sessionKey,
+      trace: options.trace,
+    },
     {
       event(event) {
         if (!over && mapper.push(event, emit)) finish();

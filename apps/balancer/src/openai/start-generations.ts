@@ -1,5 +1,6 @@
 import type { AgentRequest } from "@paddler/protocol";
 import type { Dispatcher } from "../dispatch/dispatcher.js";
+import type { TraceOrigin } from "../tracing/request-trace.js";
 import { dispatchGeneration, type StartedGeneration, startGeneration } from "./start-generation.js";
 
 /**
@@ -16,6 +17,7 @@ export async function startGenerations(options: {
   pool?: string;
   sessionKey?: string | undefined;
   holdBareJson?: boolean;
+  trace?: TraceOrigin;
 }): Promise<StartedGeneration[]> {
   const [first, ...rest] = options.requests;
   if (!first) return [];

@@ -11,7 +11,11 @@ export interface FleetHistory {
   readonly recentRequests: RecentRequestsStore;
   readonly agentTimeline: AgentTimelineStore;
   /** Per request, for the dispatcher's `requestMetrics`. */
-  requestMetrics(context: { requestId: string; pool: string | undefined }): DispatchMetrics;
+  requestMetrics(context: {
+    requestId: string;
+    pool: string | undefined;
+    traceId: string | null;
+  }): DispatchMetrics;
   close(): void;
 }
 

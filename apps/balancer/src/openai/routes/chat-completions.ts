@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { nanoid } from "nanoid";
 import type { Dispatcher } from "../../dispatch/dispatcher.js";
 import { systemTextOf } from "../../pools/route-model-request.js";
+import { traceOrigin } from "../../tracing/trace-origin.js";
 import { chatCompletionRequestSchema } from "../chat-completion-request.js";
 import { chatChunkWriter, chatCompletionStream } from "../chat-completion-stream.js";
 import { chatLogprobs } from "../chat-logprobs.js";
@@ -51,6 +52,7 @@ export function chatCompletionsRoute({ dispatcher, route, logger }: ChatCompleti
         request: { ContinueFromConversationHistory: params },
         signal: c.req.raw.signal,
         requestId: c.get("requestId"),
+        trace: traceOrigin(c),
         pool: target.pool,
         sessionKey: target.sessionKey,
         holdBareJson: (params.tools ?? []).length > 0 && !params.grammar,
@@ -75,6 +77,7 @@ export function chatCompletionsRoute({ dispatcher, route, logger }: ChatCompleti
       requests: Array.from({ length: n }, () => ({ ContinueFromConversationHistory: params })),
       signal: c.req.raw.signal,
       requestId: c.get("requestId"),
+      trace: traceOrigin(c),
       pool: target.pool,
       sessionKey: target.sessionKey,
       holdBareJson: (params.tools ?? []).length > 0 && !params.grammar,

@@ -3,6 +3,7 @@ import { continueFromRawPromptParamsSchema, emptyTokenUsage } from "@paddler/pro
 import { Hono } from "hono";
 import { nanoid } from "nanoid";
 import type { Dispatcher } from "../../dispatch/dispatcher.js";
+import { traceOrigin } from "../../tracing/trace-origin.js";
 import { checkAgentParams } from "../check-agent-params.js";
 import { collectGeneration } from "../collect-generation.js";
 import { completionLogprobs } from "../completion-logprobs.js";
@@ -76,6 +77,7 @@ export function completionsRoute({ dispatcher, route, logger }: CompletionsRoute
       requests,
       signal: c.req.raw.signal,
       requestId: c.get("requestId"),
+      trace: traceOrigin(c),
       pool: target.pool,
       sessionKey: target.sessionKey,
     });

@@ -4,6 +4,7 @@ import type { AgentRegistry } from "../../agents/agent-registry.js";
 import { splitEmbeddingBatch } from "../../balancing/split-embedding-batch.js";
 import type { Dispatcher } from "../../dispatch/dispatcher.js";
 import { checkRequestLimits, type RequestLimits } from "../../dispatch/request-limits.js";
+import { traceOrigin } from "../../tracing/trace-origin.js";
 import { collectEmbeddings } from "../collect-embeddings.js";
 import { embeddingRequestSchema } from "../embedding-request.js";
 import { encodeEmbeddingBase64, estimateTokens } from "../encode-embedding.js";
@@ -48,6 +49,7 @@ export function embeddingsRoute({ dispatcher, registry, route, limits, logger }:
     const target = route(c, body);
     target.requireEmbeddings();
     const requestId = c.get("requestId");
+    const trace = traceOrigin(c);
     const chunks = splitEmbeddingBatch(
       documents,
       Math.max(1, registry.inPool(target.pool).length),
@@ -63,7 +65,11 @@ export function embeddingsRoute({ dispatcher, registry, route, limits, logger }:
           dispatcher.dispatch(
             { GenerateEmbeddingBatch: { input_batch, normalization_method: "L2" } },
             abort.signal,
-            { requestId: chunks.length === 1 ? requestId : `${requestId}.c${index}`, pool: target.pool },
+            {
+              requestId: chunks.length === 1 ? requestId : `${requestId}.c${index}`,
+              pool: target.pool,
+              trace,
+            },
           ),
         ),
       );

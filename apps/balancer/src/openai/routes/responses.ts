@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { nanoid } from "nanoid";
 import type { Dispatcher } from "../../dispatch/dispatcher.js";
 import { systemTextOf } from "../../pools/route-model-request.js";
+import { traceOrigin } from "../../tracing/trace-origin.js";
 import { collectGeneration } from "../collect-generation.js";
 import { finishReason } from "../finish-reason.js";
 import type { OpenAIModelRouter } from "../model-router.js";
@@ -48,6 +49,7 @@ export function responsesRoute({ dispatcher, route, store, logger }: ResponsesRo
       request: { ContinueFromConversationHistory: params },
       signal: c.req.raw.signal,
       requestId: c.get("requestId"),
+      trace: traceOrigin(c),
       pool: target.pool,
       sessionKey: target.sessionKey,
       holdBareJson: (params.tools ?? []).length > 0 && !params.grammar,

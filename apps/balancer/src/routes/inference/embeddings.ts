@@ -11,6 +11,7 @@ import { ndjsonResponse } from "../../http/ndjson-response.js";
 import { parseJsonBody } from "../../http/parse-json-body.js";
 import type { Fleet } from "../../pools/fleet.js";
 import { nativePool } from "../../pools/native-pool.js";
+import { traceOrigin } from "../../tracing/trace-origin.js";
 import { enforceLimits, toClientMessage } from "./generation.js";
 
 export interface EmbeddingRoutesDeps {
@@ -37,6 +38,7 @@ export function embeddingRoutes({ fleet, dispatcher, registry, limits }: Embeddi
     const { pool, cluster } = nativePool(fleet, c.req);
     if (!cluster.desired.inference_parameters.enable_embeddings) throw new EmbeddingsDisabledError();
     const requestId = c.get("requestId") ?? nanoid();
+    const trace = traceOrigin(c);
     const abort = new AbortController();
     c.req.raw.signal.addEventListener("abort", () => abort.abort(), { once: true });
     const chunks = splitEmbeddingBatch(
@@ -49,7 +51,7 @@ export function embeddingRoutes({ fleet, dispatcher, registry, limits }: Embeddi
         dispatcher.dispatch(
           { GenerateEmbeddingBatch: { input_batch, normalization_method: params.normalization_method } },
           abort.signal,
-          { requestId: chunks.length === 1 ? requestId : `${requestId}.c${index}`, pool },
+          { requestId: chunks.length === 1 ? requestId : `${requestId}.c${index}`, pool, trace },
         ),
       );
       for await (const event of mergeAsyncIterables(streams)) {

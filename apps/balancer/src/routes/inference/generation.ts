@@ -13,6 +13,8 @@ import { ndjsonPushResponse } from "../../http/ndjson-response.js";
 import { parseJsonBody } from "../../http/parse-json-body.js";
 import type { Fleet } from "../../pools/fleet.js";
 import { nativePool, SESSION_HEADER, sessionKeyFrom } from "../../pools/native-pool.js";
+import type { TraceOrigin } from "../../tracing/request-trace.js";
+import { traceOrigin } from "../../tracing/trace-origin.js";
 import { clientMessageSerializer } from "./client-message-serializer.js";
 
 export interface GenerationRoutesDeps {
@@ -39,6 +41,7 @@ export function streamDispatch(options: {
   requestId?: string;
   pool?: string;
   sessionKey?: string | undefined;
+  trace?: TraceOrigin;
 }): Response {
   const { dispatcher, request } = options;
   const requestId = options.requestId ?? nanoid();
@@ -50,7 +53,7 @@ export function streamDispatch(options: {
       void dispatcher.dispatchTo(
         request,
         abort.signal,
-        { requestId, pool: options.pool, sessionKey: options.sessionKey },
+        { requestId, pool: options.pool, sessionKey: options.sessionKey, trace: options.trace },
         { event: (event) => out.write(`${serialize(event)}\n`), end: () => out.end() },
       );
     },
@@ -82,6 +85,7 @@ export function generationRoutes({ fleet, dispatcher, limits }: GenerationRoutes
         request,
         signal: c.req.raw.signal,
         requestId: c.get("requestId"),
+        trace: traceOrigin(c),
         ...target,
       });
     })
@@ -94,6 +98,7 @@ export function generationRoutes({ fleet, dispatcher, limits }: GenerationRoutes
         request,
         signal: c.req.raw.signal,
         requestId: c.get("requestId"),
+        trace: traceOrigin(c),
         ...target,
       });
     });

@@ -14,6 +14,7 @@ import { corkForThisTurn } from "../../http/cork-for-this-turn.js";
 import { startHeartbeat } from "../../http/heartbeat.js";
 import type { Fleet } from "../../pools/fleet.js";
 import { nativePool, SESSION_HEADER, sessionKeyFrom } from "../../pools/native-pool.js";
+import { traceOrigin } from "../../tracing/trace-origin.js";
 import { clientMessageSerializer } from "./client-message-serializer.js";
 
 export interface InferenceSocketRoutesDeps {
@@ -53,6 +54,8 @@ export function inferenceSocketRoutes({ fleet, dispatcher, logger }: InferenceSo
     upgradeWebSocket((c) => {
       const { pool, cluster } = nativePool(fleet, c.req);
       const sessionKey = sessionKeyFrom(c.req.header(SESSION_HEADER));
+      // The upgrade's traceparent is every request's parent unless a frame brings its own.
+      const socketTrace = traceOrigin(c);
       const inFlight = new Map<string, AbortController>();
       let unsubscribe = () => {};
       let stopHeartbeat = () => {};
@@ -93,7 +96,7 @@ export function inferenceSocketRoutes({ fleet, dispatcher, logger }: InferenceSo
             inFlight.get(frame.Notification.StopRespondingTo)?.abort();
             return;
           }
-          const { id, request } = frame.Request;
+          const { id, request, trace_context: frameTrace } = frame.Request;
           if (inFlight.has(id)) {
             send({
               Error: {
@@ -124,7 +127,12 @@ export function inferenceSocketRoutes({ fleet, dispatcher, logger }: InferenceSo
             .dispatchTo(
               request,
               abort.signal,
-              { requestId: id, pool, sessionKey },
+              {
+                requestId: id,
+                pool,
+                sessionKey,
+                trace: frameTrace ? { name: socketTrace.name, parent: frameTrace } : socketTrace,
+              },
               {
                 event(dispatchEvent) {
                   if (ws.readyState !== 1) return;

@@ -1,0 +1,12 @@
+export { type StartTracingOptions, startTracing, type Tracing } from "./start-tracing.js";
+export { carrierForSpan, contextFromCarrier, type TraceCarrier, traceLogFields } from "./trace-carrier.js";
+export {
+  type OtlpProtocol,
+  otlpProtocols,
+  type SamplerName,
+  type SamplerSetting,
+  samplerNames,
+  TracingConfigError,
+  type TracingSettings,
+  tracingSettingsFromEnv,
+} from "./tracing-settings.js";

@@ -52,13 +52,16 @@ export class CircuitBreaker {
     return !circuit?.trialInFlight || now - circuit.trialStartedAt >= this.#options.cooldownMs;
   }
 
-  /** Call when a request is handed to the agent; in half-open it becomes the one trial. */
-  dispatched(agentId: string, now: number): void {
+  /**
+   * Call when a request is handed to the agent; in half-open it becomes the one trial. Returns,
+   * for a trial, when it stops blocking the agent should its outcome never come.
+   */
+  dispatched(agentId: string, now: number): number | null {
     const circuit = this.#circuits.get(agentId);
-    if (circuit && this.state(agentId, now) === "half-open") {
-      circuit.trialInFlight = true;
-      circuit.trialStartedAt = now;
-    }
+    if (!circuit || this.state(agentId, now) !== "half-open") return null;
+    circuit.trialInFlight = true;
+    circuit.trialStartedAt = now;
+    return now + this.#options.cooldownMs;
   }
 
   /** Records how a request ended. Returns when the agent may next be tried, if this opened the circuit. */

@@ -121,6 +121,23 @@ describe("SlotPool", () => {
     await expect(next).resolves.toBeDefined();
   });
 
+  it("wakes a waiting request once a trial whose outcome never came stops blocking", async () => {
+    vi.useFakeTimers();
+    const breaker = new CircuitBreaker({ failureThreshold: 1, windowMs: 10_000, cooldownMs: 500 });
+    const slots = pool({ circuitBreaker: breaker, now: () => Date.now(), bufferedRequestTimeoutMs: 60_000 });
+    slots.setAgentSlots("flaky", 2);
+    slots.reportOutcome("flaky", "failure");
+    await vi.advanceTimersByTimeAsync(500);
+    // The trial goes, and its client cancels it: no outcome is ever recorded.
+    const trial = await slots.acquire();
+    trial.release();
+    const waiting = slots.acquire();
+    expect(slots.bufferedCount).toBe(1);
+    // Nothing else changes in the pool: only the end of the trial's cool-down can let it in.
+    await vi.advanceTimersByTimeAsync(500);
+    await expect(waiting).resolves.toMatchObject({ agentId: "flaky" });
+  });
+
   it("refuses everything with 503 once shut down, waiting requests included", async () => {
     const slots = pool();
     const waiting = slots.acquire();

@@ -180,14 +180,18 @@ export class SlotPool {
    * out, the pool looks again once its cool-down is over, so waiting requests can take it.
    */
   reportOutcome(agentId: string, outcome: AgentOutcome): void {
-    const retryAt = this.#options.circuitBreaker?.record(agentId, outcome, this.#now());
-    if (retryAt === null || retryAt === undefined) return;
+    this.#wakeAt(this.#options.circuitBreaker?.record(agentId, outcome, this.#now()));
+  }
+
+  /** Looks at the waiting requests again at `at` (when an agent the breaker left out may be tried). */
+  #wakeAt(at: number | null | undefined): void {
+    if (at === null || at === undefined) return;
     const timer = setTimeout(
       () => {
         this.#wakeTimers.delete(timer);
         this.#changed();
       },
-      Math.max(0, retryAt - this.#now()),
+      Math.max(0, at - this.#now()),
     );
     timer.unref();
     this.#wakeTimers.add(timer);
@@ -229,7 +233,9 @@ export class SlotPool {
     const agent = this.#agents.get(agentId);
     // A policy that names a full or unknown agent gets nothing: slots are never overbooked.
     if (!agent || agent.slotsProcessing >= agent.slotsTotal - agent.foreignBusy) return null;
-    breaker?.dispatched(agentId, now);
+    // A trial whose client goes away never reports an outcome; when it stops blocking, the
+    // waiting requests must be looked at again, or they would wait for an unrelated change.
+    this.#wakeAt(breaker?.dispatched(agentId, now));
     picker.leased?.(agentId, hint);
     agent.slotsProcessing += 1;
     let released = false;

@@ -27,6 +27,37 @@ function parseAddress(address: string | undefined): { host: string; port: number
   return { host: match[1], port: Number(match[2]) };
 }
 
+/** A TCP proxy in front of `target` whose client connections can all be reset at once. */
+async function startResettableProxy(target: { host: string; port: number }) {
+  const open = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(target.port, target.host);
+    open.add(client);
+    client.pipe(upstream).pipe(client);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      open.delete(client);
+    };
+    client.on("error", drop);
+    upstream.on("error", drop);
+    client.on("close", drop);
+    upstream.on("close", drop);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    resetAll: () => {
+      for (const socket of open) socket.resetAndDestroy();
+    },
+    close: () => {
+      for (const socket of open) socket.destroy();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
 /**
  * Drops every connection by closing the balancer, then starts a new one on the same ports
  * (its state database is in memory, so the desired state is stored again). Agents reconnect
@@ -84,27 +115,66 @@ describe("@paddler/client across a balancer restart (dropped connections)", () =
   });
 
   it("a dropped inference socket fails the in-flight request with `socket_closed`; the next request reconnects", async () => {
-    // Warm the socket so the drop hits an established connection.
-    expect(
-      await paddler.inference.socket.continueFromRawPrompt({ raw_prompt: "Hi", max_tokens: 3 }).text(),
-    ).not.toBe("");
-    const { tokens, error } = await iterateUntilError(
-      paddler.inference.socket.continueFromRawPrompt(longStory),
-      3,
-      async () => {
-        balancer = await restartBalancer(cluster, balancer);
-      },
-    );
-    expect(tokens.length).toBeGreaterThanOrEqual(3);
-    const failure = expectPaddlerError(error, "socket_closed");
-    expect(failure.url).toContain("/api/v1/inference_socket");
+    // A proxy resets the socket's TCP connection mid-stream (a crashed balancer or a cut network):
+    // a graceful restart would not do, since the balancer then ends the stream with an in-band
+    // error line, or lets a short stream finish, before it closes the socket.
+    const proxy = await startResettableProxy(parseAddress(balancer.addresses.inference));
+    const viaProxy = createPaddlerClient({
+      inferenceUrl: proxy.url,
+      managementUrl: cluster.managementUrl,
+      WebSocket,
+    });
+    try {
+      // Warm the socket so the drop hits an established connection.
+      expect(
+        await viaProxy.inference.socket.continueFromRawPrompt({ raw_prompt: "Hi", max_tokens: 3 }).text(),
+      ).not.toBe("");
+      const { tokens, error } = await iterateUntilError(
+        viaProxy.inference.socket.continueFromRawPrompt(longStory),
+        3,
+        () => proxy.resetAll(),
+      );
+      expect(tokens.length).toBeGreaterThanOrEqual(3);
+      const failure = expectPaddlerError(error, "socket_closed");
+      expect(failure.url).toContain("/api/v1/inference_socket");
 
+      // The balancer sees its client go away and frees the slot; the next request reconnects.
+      await waitForIdleSlots(paddler);
+      const text = await viaProxy.inference.socket
+        .continueFromRawPrompt({ raw_prompt: "Once upon a time", max_tokens: 10 })
+        .text();
+      expect(text.length).toBeGreaterThan(0);
+    } finally {
+      viaProxy.close();
+      await proxy.close();
+    }
+  });
+
+  it("a balancer restart ends a socket stream with its in-band error (typed), and the socket reconnects", async () => {
+    const seen: InferenceClientMessage[] = [];
+    const failure = await collectText(
+      (async function* () {
+        let tokens = 0;
+        for await (const message of paddler.inference.socket.continueFromRawPrompt(longStory)) {
+          seen.push(message);
+          yield message;
+          if (contentToken(message) !== undefined && ++tokens === 3) {
+            balancer = await restartBalancer(cluster, balancer);
+          }
+        }
+      })(),
+    ).then(
+      () => new Error("the stream completed"),
+      (error: unknown) => error,
+    );
+    const typed = expectPaddlerError(failure, "inference_error");
+    expect(typed.status).toBe(503);
+    expect(typed.message).toContain("shutting down");
     await cluster.waitForSlots(1);
     await waitForIdleSlots(paddler);
-    const text = await paddler.inference.socket
-      .continueFromRawPrompt({ raw_prompt: "Once upon a time", max_tokens: 10 })
-      .text();
-    expect(text.length).toBeGreaterThan(0);
+    expect(
+      await paddler.inference.socket.continueFromRawPrompt({ raw_prompt: "Tom", max_tokens: 5 }).text(),
+    ).not.toBe("");
   });
 
   it("a balancer restart ends an HTTP inference stream with its in-band error line: a typed PaddlerError", async () => {
@@ -141,25 +211,9 @@ describe("@paddler/client across a balancer restart (dropped connections)", () =
   it("an HTTP inference stream whose TCP connection drops fails with a typed PaddlerError", async () => {
     // A proxy in front of the balancer destroys the client's connection mid-stream (what a crashed
     // balancer or a cut network does): no in-band line can come, and the client says so, typed.
-    const target = parseAddress(balancer.addresses.inference);
-    const open = new Set<Socket>();
-    const proxy = createServer((client) => {
-      const upstream = connect(target.port, target.host);
-      open.add(client);
-      client.pipe(upstream).pipe(client);
-      const drop = () => {
-        client.destroy();
-        upstream.destroy();
-        open.delete(client);
-      };
-      client.on("error", drop);
-      upstream.on("error", drop);
-      client.on("close", drop);
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-    const { port } = proxy.address() as AddressInfo;
+    const proxy = await startResettableProxy(parseAddress(balancer.addresses.inference));
     const viaProxy = createPaddlerClient({
-      inferenceUrl: `http://127.0.0.1:${port}`,
+      inferenceUrl: proxy.url,
       managementUrl: cluster.managementUrl,
       WebSocket,
     });
@@ -167,9 +221,7 @@ describe("@paddler/client across a balancer restart (dropped connections)", () =
       const { tokens, error } = await iterateUntilError(
         viaProxy.inference.continueFromRawPrompt(longStory),
         3,
-        () => {
-          for (const socket of open) socket.resetAndDestroy();
-        },
+        () => proxy.resetAll(),
       );
       expect(tokens.length).toBeGreaterThanOrEqual(3);
       const failure = expectPaddlerError(error, "network_error");
@@ -178,7 +230,7 @@ describe("@paddler/client across a balancer restart (dropped connections)", () =
       await waitForIdleSlots(paddler);
     } finally {
       viaProxy.close();
-      await new Promise((resolve) => proxy.close(resolve));
+      await proxy.close();
     }
   });
 

@@ -1,6 +1,6 @@
 import type { InferenceParameters } from "@paddler/protocol";
 import { GgmlType, type LlamaContext, type LlamaModel } from "node-llama-cpp";
-import { toGgmlType } from "./kv-cache-type.js";
+import { kvCacheTypeFitsHead, kvHeadSizesOf, toGgmlType } from "./kv-cache-type.js";
 
 export interface CreateLlamaContextOptions {
   model: LlamaModel;
@@ -29,6 +29,20 @@ export async function createLlamaContext(options: CreateLlamaContextOptions): Pr
   } as const;
   const keyType = toGgmlType(parameters.k_cache_dtype);
   const valueType = toGgmlType(parameters.v_cache_dtype);
+  const fallbackWarning = `KV cache type ${parameters.k_cache_dtype}/${parameters.v_cache_dtype} does not work with this model (a quantized KV cache needs a head size that is a multiple of the quantization block), so the agent uses F16/F16; set k_cache_dtype and v_cache_dtype to F16 to silence this`;
+  const f16 = { experimentalKvCacheKeyType: GgmlType.F16, experimentalKvCacheValueType: GgmlType.F16 };
+  // Decided before asking: node-llama-cpp's failed context creation keeps a hold on the model that
+  // is released only through a WeakRef to the failed context, so after a garbage collection the
+  // model could never be disposed again (a reload that never finishes, issue 12).
+  const heads = kvHeadSizesOf(model.fileInfo.architectureMetadata);
+  if (
+    heads !== null &&
+    (!kvCacheTypeFitsHead(parameters.k_cache_dtype, heads.key) ||
+      !kvCacheTypeFitsHead(parameters.v_cache_dtype, heads.value))
+  ) {
+    warn(fallbackWarning);
+    return await model.createContext({ ...base, ...f16 });
+  }
   try {
     return await model.createContext({
       ...base,
@@ -37,14 +51,9 @@ export async function createLlamaContext(options: CreateLlamaContextOptions): Pr
     });
   } catch (cause) {
     if (keyType === GgmlType.F16 && valueType === GgmlType.F16) throw cause;
-    // llama.cpp's reason ("… does not divide …") went to the debug log; this says what it means.
-    warn(
-      `KV cache type ${parameters.k_cache_dtype}/${parameters.v_cache_dtype} does not work with this model (a quantized KV cache needs a head size that is a multiple of the quantization block), so the agent uses F16/F16; set k_cache_dtype and v_cache_dtype to F16 to silence this`,
-    );
-    return await model.createContext({
-      ...base,
-      experimentalKvCacheKeyType: GgmlType.F16,
-      experimentalKvCacheValueType: GgmlType.F16,
-    });
+    // What the check above cannot foresee (llama.cpp's reason went to the debug log). The failed
+    // attempt's hold on the model may outlive it (see above); the reconciler bounds that dispose.
+    warn(fallbackWarning);
+    return await model.createContext({ ...base, ...f16 });
   }
 }

@@ -25,6 +25,8 @@ export function spawnAgentProcess(options: {
   const child = spawn(
     process.execPath,
     [
+      // Lets a test collect the agent's garbage at a moment it chooses (see `collectAgentGarbage`).
+      "--expose-gc",
       "--import",
       "tsx",
       "--conditions=@paddler/source",

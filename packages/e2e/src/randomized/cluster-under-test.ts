@@ -4,11 +4,12 @@ import { join } from "node:path";
 import type { AgentSlotsView } from "@paddler/agent";
 import { type RunningBalancer, startBalancer } from "@paddler/balancer";
 import { createLogger } from "@paddler/logger";
-import type {
-  AgentSlotsReport,
-  AgentsResponse,
-  BalancerDesiredState,
-  SlotAggregatedStatusSnapshot,
+import {
+  type AgentSlotsReport,
+  type AgentsResponse,
+  type BalancerDesiredState,
+  defaultInferenceParameters,
+  type SlotAggregatedStatusSnapshot,
 } from "@paddler/protocol";
 import { type AgentProcess, spawnAgentProcess } from "../agent-process.js";
 import { testDesiredState } from "../test-cluster.js";
@@ -17,6 +18,8 @@ export interface AgentView {
   slots: AgentSlotsView;
   status: SlotAggregatedStatusSnapshot;
   report: AgentSlotsReport;
+  /** Every error-level line the agent logged since it started. */
+  errorLines: string[];
 }
 
 export interface ClusterUnderTestOptions {
@@ -44,7 +47,7 @@ export class ClusterUnderTest {
   #dir = "";
   #ports = { inference: 0, management: 0, openai: 0 };
   #itemTimeoutMs = 30_000;
-  desiredState: BalancerDesiredState = testDesiredState();
+  desiredState: BalancerDesiredState = withDefaultKvCache(testDesiredState());
 
   constructor(options: ClusterUnderTestOptions) {
     this.options = options;
@@ -151,6 +154,12 @@ export class ClusterUnderTest {
     this.counters.agentKills++;
   }
 
+  /** Runs a full garbage collection in one agent's process. */
+  collectAgentGarbage(index: number): void {
+    const agent = this.#agents[index];
+    if (agent?.child.connected) agent.child.send("gc");
+  }
+
   /** Each agent's own view of its slots (null for one that does not answer yet). */
   async agentViews(): Promise<(AgentView | null)[]> {
     return Promise.all(
@@ -175,4 +184,13 @@ export class ClusterUnderTest {
     await this.#balancer?.close({ gracePeriodMs: 0 });
     await rm(this.#dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The KV cache types a user gets by default (Q8_0), which this model's head size cannot hold, so
+ * every load falls back to F16: the path on which issue 12's reload never finished.
+ */
+function withDefaultKvCache(state: BalancerDesiredState): BalancerDesiredState {
+  const { k_cache_dtype, v_cache_dtype } = defaultInferenceParameters;
+  return { ...state, inference_parameters: { ...state.inference_parameters, k_cache_dtype, v_cache_dtype } };
 }

@@ -23,6 +23,8 @@ export interface RunTotals {
   cancels: number;
   reloads: number;
   stateChangesWithoutReload: number;
+  /** Full garbage collections run in an agent's process. */
+  garbageCollections: number;
   kills: number;
   balancerRestarts: number;
   tinyItemTimeoutRequests: number;
@@ -35,6 +37,7 @@ export function emptyTotals(): RunTotals {
     cancels: 0,
     reloads: 0,
     stateChangesWithoutReload: 0,
+    garbageCollections: 0,
     kills: 0,
     balancerRestarts: 0,
     tinyItemTimeoutRequests: 0,
@@ -111,6 +114,17 @@ class KillAgentCommand implements Command {
   toString = () => `killAgent(${this.index})`;
 }
 
+class CollectAgentGarbageCommand implements Command {
+  constructor(readonly index: number) {}
+  check = () => true;
+  async run(_model: Model, real: Real): Promise<void> {
+    real.totals.operations++;
+    real.totals.garbageCollections++;
+    real.cluster.collectAgentGarbage(this.index);
+  }
+  toString = () => `collectAgentGarbage(${this.index})`;
+}
+
 class RestartBalancerCommand implements Command {
   constructor(readonly tinyItemTimeout: boolean) {}
   check = () => true;
@@ -167,6 +181,12 @@ export const commands = fc.array(
       weight: 1,
     },
     { arbitrary: fc.boolean().map((tiny): Command => new RestartBalancerCommand(tiny)), weight: 1 },
+    {
+      arbitrary: fc
+        .integer({ min: 0, max: 1 })
+        .map((index): Command => new CollectAgentGarbageCommand(index)),
+      weight: 1,
+    },
   ),
   { minLength: 10, maxLength: 14 },
 );
@@ -257,7 +277,10 @@ async function quietProblem(cluster: ClusterUnderTest): Promise<string | null> {
   }
   for (const [index, view] of (await cluster.agentViews()).entries()) {
     if (!view) return `agent ${index + 1} does not answer`;
-    const { slots, status, report } = view;
+    const { slots, status, report, errorLines } = view;
+    // An agent that logged an error hid a failure the other invariants may not see, such as an
+    // old model that could not be freed on a reload.
+    if (errorLines.length > 0) return `agent ${index + 1} logged an error: ${errorLines[0]}`;
     if (!slots.engine) return `agent ${index + 1} has no engine`;
     if (slots.running.length > 0) return `agent ${index + 1} still runs ${slots.running.join(", ")}`;
     if (slots.engine.slotsProcessing !== 0)

@@ -36,9 +36,9 @@ const report = `# Soak report
 - Seeds: ${outcome.seeds.length} sequences, ${outcome.seeds[0] ?? "-"} to ${outcome.seeds.at(-1) ?? "-"}
 - Result: ${outcome.failure ? `FAILED at seed ${outcome.failure.seed} (replay: PADDLER_RANDOMIZED_SEEDS=${outcome.failure.seed})` : "clean"}
 
-| operations | requests | cancels | requests under a 1 ms item timeout | reloads | state changes without reload | agent kills | balancer restarts | drift healed |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- |
-| ${totals.operations} | ${totals.requests} | ${totals.cancels} | ${totals.tinyItemTimeoutRequests} | ${totals.reloads} | ${totals.stateChangesWithoutReload} | ${totals.kills} | ${totals.balancerRestarts} | ${outcome.driftHealed} |
+| operations | requests | cancels | requests under a 1 ms item timeout | reloads | state changes without reload | agent kills | agent garbage collections | balancer restarts | drift healed |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| ${totals.operations} | ${totals.requests} | ${totals.cancels} | ${totals.tinyItemTimeoutRequests} | ${totals.reloads} | ${totals.stateChangesWithoutReload} | ${totals.kills} | ${totals.garbageCollections} | ${totals.balancerRestarts} | ${outcome.driftHealed} |
 ${outcome.failure ? `\n## Failure\n\n\`\`\`\n${outcome.failure.message}\n\`\`\`\n` : ""}`;
 const path = resolve(process.env.INIT_CWD ?? process.cwd(), values.report);
 await writeFile(path, report);

@@ -1,4 +1,4 @@
-import type { AgentControllerSnapshot } from "@paddler/client";
+import type { AgentControllerSnapshot, AgentTimelineEvent } from "@paddler/client";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { usePanel } from "../config/panel-context.js";
@@ -7,6 +7,7 @@ import { useNow } from "../live/use-now.js";
 import { agentTimelineQueryOptions } from "../queries/agent-timeline.js";
 import { AgentDeviceDetails, AgentDeviceSummary } from "./agent-device.js";
 import { AgentIssues } from "./agent-issues.js";
+import { agentProgress } from "./agent-progress.js";
 import { agentState, fileName, isDownloading } from "./agent-state.js";
 import { DownloadProgress } from "./download-progress.js";
 import { ModelMetadataView } from "./model-metadata-view.js";
@@ -14,8 +15,14 @@ import { UsageBar } from "./usage-bar.js";
 
 const columns = 6;
 
-/** A reload or drain running longer than this is flagged: something probably waits forever. */
-const stuckAfterMs = 120_000;
+/** Timeline events that change what an agent is doing (not issues, warnings or operator drains). */
+const stateEventKinds = new Set<AgentTimelineEvent["kind"]>([
+  "joined",
+  "loading",
+  "applied",
+  "retrying",
+  "stuck",
+]);
 
 /** Agents in front of an HTTP server say which kind; the built-in engine sends no engine field. */
 const engineLabels = {
@@ -41,25 +48,14 @@ export function AgentRow({ agent }: { agent: AgentControllerSnapshot }) {
     mutationFn: (drained: boolean) =>
       drained ? client.management.fleet.drainAgent(agent.id) : client.management.fleet.undrainAgent(agent.id),
   });
-  const busy =
-    state.kind === "loading" ||
-    state.kind === "pending" ||
-    state.kind === "downloading" ||
-    state.kind === "retrying";
-  // Since when it has been in this state: the timeline's last change for this agent.
-  const since =
-    [...(timeline.data?.events ?? [])].reverse().find((event) => event.kind !== "warning")?.at ??
-    agent.connected_at;
-  const lasted = since === undefined ? null : now - since;
-  const stuck = busy && lasted !== null && lasted > stuckAfterMs;
-  const waitsOn =
-    state.kind === "downloading"
-      ? "the model download"
-      : agent.slots_total === 0 && agent.slots_processing > 0
-        ? `${agent.slots_processing} running ${agent.slots_processing === 1 ? "request" : "requests"} to finish`
-        : state.kind === "retrying"
-          ? "the problem below to be fixed (it retries every second)"
-          : "the model to load";
+  // Since when it has been in this state: the timeline's last change of state for this agent.
+  const stateEvents = (timeline.data?.events ?? []).filter((event) => stateEventKinds.has(event.kind));
+  const progress = agentProgress(agent, {
+    state,
+    now,
+    since: stateEvents.at(-1)?.at ?? agent.connected_at,
+    reloading: stateEvents.some((event) => event.kind === "applied"),
+  });
   const warnings = agent.warnings ?? [];
   return (
     <tbody className="agent" data-agent-id={agent.id} data-agent-name={name} data-state={state.kind}>
@@ -69,18 +65,29 @@ export function AgentRow({ agent }: { agent: AgentControllerSnapshot }) {
           {agent.name ? <span className="muted small agent-id">{agent.id}</span> : null}
         </th>
         <td data-label="State">
-          <span className={`badge badge-${stuck ? "stuck" : state.kind}`} data-testid="agent-state">
-            {stuck ? `${state.label}: taking too long` : state.label}
+          <span
+            className={`badge badge-${progress?.overdue ? "overdue" : state.kind}`}
+            data-testid="agent-state"
+            data-overdue={progress?.overdue ?? false}
+          >
+            {progress ? progress.label : state.label}
+            {progress?.overdue ? ": longer than expected" : null}
           </span>
           {agent.drained_by_operator ? (
             <span className="badge badge-retrying" data-testid="agent-drained">
               drained
             </span>
           ) : null}
-          {busy && lasted !== null ? (
-            <span className="muted small" data-testid="agent-state-since">
+          {progress ? (
+            <span className="small" data-testid="agent-state-since">
               {" "}
-              for {formatDuration(lasted)}, waiting for {waitsOn}
+              {progress.detail}
+            </span>
+          ) : null}
+          {progress?.overdueReason ? (
+            <span className="small warn" data-testid="agent-state-overdue" role="status">
+              {" "}
+              {progress.overdueReason}
             </span>
           ) : null}
         </td>

@@ -1,36 +1,17 @@
-import { silentLogger } from "@paddler/logger";
 import { defaultBalancerDesiredState, inferenceClientMessageSchema } from "@paddler/protocol";
 import { afterEach, describe, expect, it } from "vitest";
-import { type RunningBalancer, startBalancer } from "./start-balancer.js";
+import type { BalancerSettings } from "./balancer-settings.js";
+import type { RunningBalancer } from "./start-balancer.js";
 import { connectScriptedAgent, type ScriptedAgent } from "./testing/scripted-agent.js";
+import { startTestBalancer } from "./testing/start-test-balancer.js";
 
-const local = { host: "127.0.0.1", port: 0 };
 let balancer: RunningBalancer | null = null;
 const agents: ScriptedAgent[] = [];
 
-async function start(overrides: Partial<Parameters<typeof startBalancer>[0]["config"]> = {}) {
-  balancer = await startBalancer({
-    logger: silentLogger(),
-    config: {
-      inferenceAddr: local,
-      managementAddr: local,
-      webAdminPanelAddr: null,
-      compatOpenaiAddr: null,
-      stateDatabase: "memory://",
-      maxBufferedRequests: 30,
-      bufferedRequestTimeoutMs: 10_000,
-      inferenceItemTimeoutMs: 30_000,
-      inferenceCorsAllowedHosts: [],
-      managementCorsAllowedHosts: [],
-      statsdPrefix: "paddler_",
-      ...overrides,
-    },
-  });
-  return {
-    inference: `http://${balancer.addresses.inference}`,
-    management: `http://${balancer.addresses.management}`,
-    managementAddress: balancer.addresses.management ?? "",
-  };
+async function start(overrides: Partial<BalancerSettings> = {}) {
+  const started = await startTestBalancer(overrides);
+  balancer = started.balancer;
+  return started;
 }
 
 /** An agent that answers each generation request with `tokens` tokens, each after `delayMs`. */

@@ -1,4 +1,3 @@
-import { silentLogger } from "@paddler/logger";
 import {
   agentsResponseSchema,
   agentTimelineSchema,
@@ -6,10 +5,10 @@ import {
   recentRequestsSchema,
 } from "@paddler/protocol";
 import { afterEach, describe, expect, it } from "vitest";
-import { type RunningBalancer, startBalancer } from "./start-balancer.js";
+import type { RunningBalancer } from "./start-balancer.js";
 import { connectScriptedAgent, type ScriptedAgent } from "./testing/scripted-agent.js";
+import { startTestBalancer } from "./testing/start-test-balancer.js";
 
-const local = { host: "127.0.0.1", port: 0 };
 let balancer: RunningBalancer | null = null;
 const agents: ScriptedAgent[] = [];
 
@@ -20,27 +19,9 @@ afterEach(async () => {
 });
 
 async function start() {
-  balancer = await startBalancer({
-    logger: silentLogger(),
-    config: {
-      inferenceAddr: local,
-      managementAddr: local,
-      webAdminPanelAddr: null,
-      compatOpenaiAddr: null,
-      stateDatabase: "memory://",
-      maxBufferedRequests: 30,
-      bufferedRequestTimeoutMs: 60_000,
-      inferenceItemTimeoutMs: 30_000,
-      inferenceCorsAllowedHosts: [],
-      managementCorsAllowedHosts: [],
-      statsdPrefix: "paddler_",
-    },
-  });
-  return {
-    inference: `http://${balancer.addresses.inference}`,
-    management: `http://${balancer.addresses.management}`,
-    managementAddress: balancer.addresses.management ?? "",
-  };
+  const started = await startTestBalancer({ bufferedRequestTimeoutMs: 60_000 });
+  balancer = started.balancer;
+  return started;
 }
 
 /** Answers every request with three tokens and Done. */

@@ -2,10 +2,10 @@ import { connect } from "node:net";
 import { createLogger } from "@paddler/logger";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { type RunningBalancer, startBalancer } from "./start-balancer.js";
+import type { RunningBalancer } from "./start-balancer.js";
 import { connectScriptedAgent, type ScriptedAgent } from "./testing/scripted-agent.js";
+import { loopbackAnyPort, startTestBalancer } from "./testing/start-test-balancer.js";
 
-const local = { host: "127.0.0.1", port: 0 };
 let balancer: RunningBalancer | null = null;
 const agents: ScriptedAgent[] = [];
 const sockets: WebSocket[] = [];
@@ -24,33 +24,12 @@ interface LogLine {
 
 async function start(overrides: { managementAddr?: { host: string; port: number } } = {}) {
   const logs: LogLine[] = [];
-  balancer = await startBalancer({
-    logger: createLogger({ level: "debug", write: (line) => logs.push(JSON.parse(line) as LogLine) }),
-    config: {
-      inferenceAddr: local,
-      managementAddr: local,
-      webAdminPanelAddr: null,
-      compatOpenaiAddr: local,
-      stateDatabase: "memory://",
-      maxBufferedRequests: 30,
-      bufferedRequestTimeoutMs: 10_000,
-      inferenceItemTimeoutMs: 30_000,
-      inferenceCorsAllowedHosts: [],
-      managementCorsAllowedHosts: [],
-      statsdPrefix: "paddler_",
-      ...overrides,
-    },
-  });
-  const { inference, management, compatOpenai } = balancer.addresses;
-  return {
-    logs,
-    inference: `http://${inference}`,
-    management: `http://${management}`,
-    openai: `http://${compatOpenai}`,
-    inferenceAddress: inference ?? "",
-    managementAddress: management ?? "",
-    openaiAddress: compatOpenai ?? "",
-  };
+  const started = await startTestBalancer(
+    { compatOpenaiAddr: loopbackAnyPort, ...overrides },
+    { logger: createLogger({ level: "debug", write: (line) => logs.push(JSON.parse(line) as LogLine) }) },
+  );
+  balancer = started.balancer;
+  return { logs, ...started };
 }
 
 /** A scripted agent that records what reaches it; nothing hostile should. */

@@ -1,10 +1,9 @@
-import { silentLogger } from "@paddler/logger";
 import { inferenceClientMessageSchema, type TokenUsage } from "@paddler/protocol";
 import { afterEach, describe, expect, it } from "vitest";
-import { type RunningBalancer, startBalancer } from "./start-balancer.js";
+import type { RunningBalancer } from "./start-balancer.js";
 import { connectScriptedAgent, type ScriptedAgent } from "./testing/scripted-agent.js";
+import { startTestBalancer } from "./testing/start-test-balancer.js";
 
-const local = { host: "127.0.0.1", port: 0 };
 let balancer: RunningBalancer | null = null;
 const agents: ScriptedAgent[] = [];
 
@@ -15,27 +14,9 @@ afterEach(async () => {
 });
 
 async function start() {
-  balancer = await startBalancer({
-    logger: silentLogger(),
-    config: {
-      inferenceAddr: local,
-      managementAddr: local,
-      webAdminPanelAddr: null,
-      compatOpenaiAddr: null,
-      stateDatabase: "memory://",
-      maxBufferedRequests: 30,
-      bufferedRequestTimeoutMs: 10_000,
-      inferenceItemTimeoutMs: 30_000,
-      inferenceCorsAllowedHosts: [],
-      managementCorsAllowedHosts: [],
-      statsdPrefix: "paddler_",
-    },
-  });
-  return {
-    inference: `http://${balancer.addresses.inference}`,
-    management: `http://${balancer.addresses.management}`,
-    managementAddress: balancer.addresses.management ?? "",
-  };
+  const started = await startTestBalancer();
+  balancer = started.balancer;
+  return started;
 }
 
 async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs = 20_000) {

@@ -1,4 +1,3 @@
-import { silentLogger } from "@paddler/logger";
 import {
   type AgentsResponse,
   FRAME_BATCHING_HEADER,
@@ -6,9 +5,9 @@ import {
 } from "@paddler/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { type RunningBalancer, startBalancer } from "../start-balancer.js";
+import type { RunningBalancer } from "../start-balancer.js";
+import { startTestBalancer } from "../testing/start-test-balancer.js";
 
-const local = { host: "127.0.0.1", port: 0 };
 let balancer: RunningBalancer | null = null;
 const sockets: WebSocket[] = [];
 
@@ -34,23 +33,14 @@ const snapshot = (slots: number, version: number): SlotAggregatedStatusSnapshot 
 });
 
 async function start() {
-  balancer = await startBalancer({
-    logger: silentLogger(),
-    config: {
-      inferenceAddr: null,
-      managementAddr: local,
-      webAdminPanelAddr: null,
-      compatOpenaiAddr: null,
-      stateDatabase: "memory://",
-      maxBufferedRequests: 10,
-      bufferedRequestTimeoutMs: 1000,
-      inferenceItemTimeoutMs: 1000,
-      inferenceCorsAllowedHosts: [],
-      managementCorsAllowedHosts: [],
-      statsdPrefix: "paddler_",
-    },
+  const started = await startTestBalancer({
+    inferenceAddr: null,
+    maxBufferedRequests: 10,
+    bufferedRequestTimeoutMs: 1000,
+    inferenceItemTimeoutMs: 1000,
   });
-  return balancer.addresses.management ?? "";
+  balancer = started.balancer;
+  return started.managementAddress;
 }
 
 async function agentsOf(management: string): Promise<AgentsResponse> {

@@ -1,9 +1,8 @@
-import { silentLogger } from "@paddler/logger";
 import { afterEach, describe, expect, it } from "vitest";
-import { type RunningBalancer, startBalancer } from "../start-balancer.js";
+import type { RunningBalancer } from "../start-balancer.js";
 import { connectScriptedAgent, type ScriptedAgent, statusSnapshot } from "../testing/scripted-agent.js";
+import { startTestBalancer } from "../testing/start-test-balancer.js";
 
-const local = { host: "127.0.0.1", port: 0 };
 let balancer: RunningBalancer | null = null;
 const agents: ScriptedAgent[] = [];
 const timers: NodeJS.Timeout[] = [];
@@ -16,22 +15,12 @@ afterEach(async () => {
 });
 
 async function start(): Promise<RunningBalancer> {
-  return startBalancer({
-    logger: silentLogger(),
-    config: {
-      inferenceAddr: local,
-      managementAddr: local,
-      webAdminPanelAddr: null,
-      compatOpenaiAddr: null,
-      stateDatabase: "memory://",
-      maxBufferedRequests: 10,
-      bufferedRequestTimeoutMs: 30_000,
-      inferenceItemTimeoutMs: 60_000,
-      inferenceCorsAllowedHosts: [],
-      managementCorsAllowedHosts: [],
-      statsdPrefix: "paddler_",
-    },
+  const { balancer } = await startTestBalancer({
+    maxBufferedRequests: 10,
+    bufferedRequestTimeoutMs: 30_000,
+    inferenceItemTimeoutMs: 60_000,
   });
+  return balancer;
 }
 
 async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {

@@ -1,10 +1,9 @@
-import { silentLogger } from "@paddler/logger";
 import { afterEach, describe, expect, it } from "vitest";
-import { type RunningBalancer, startBalancer } from "../start-balancer.js";
+import type { RunningBalancer } from "../start-balancer.js";
 import { connectScriptedAgent, type ScriptedAgent, statusSnapshot } from "../testing/scripted-agent.js";
+import { startTestBalancer } from "../testing/start-test-balancer.js";
 import type { AutoscalingReport } from "./autoscaling-signal.js";
 
-const local = { host: "127.0.0.1", port: 0 };
 let balancer: RunningBalancer | null = null;
 const agents: ScriptedAgent[] = [];
 const clients: AbortController[] = [];
@@ -17,28 +16,13 @@ afterEach(async () => {
 });
 
 async function start() {
-  balancer = await startBalancer({
-    logger: silentLogger(),
-    config: {
-      inferenceAddr: local,
-      managementAddr: local,
-      webAdminPanelAddr: null,
-      compatOpenaiAddr: null,
-      stateDatabase: "memory://",
-      maxBufferedRequests: 30,
-      bufferedRequestTimeoutMs: 60_000,
-      inferenceItemTimeoutMs: 60_000,
-      inferenceCorsAllowedHosts: [],
-      managementCorsAllowedHosts: [],
-      statsdPrefix: "paddler_",
-      autoscalingScaleUpWaitMs: 60_000,
-    },
+  const started = await startTestBalancer({
+    bufferedRequestTimeoutMs: 60_000,
+    inferenceItemTimeoutMs: 60_000,
+    autoscalingScaleUpWaitMs: 60_000,
   });
-  return {
-    inference: `http://${balancer.addresses.inference}`,
-    management: `http://${balancer.addresses.management}`,
-    managementAddress: balancer.addresses.management ?? "",
-  };
+  balancer = started.balancer;
+  return started;
 }
 
 /** Sends a generation that stays open until the test ends (the scripted agent never answers). */

@@ -1,10 +1,9 @@
-import { silentLogger } from "@paddler/logger";
 import { type InferenceClientMessage, inferenceClientMessageSchema } from "@paddler/protocol";
 import { afterEach, describe, expect, it } from "vitest";
-import { type RunningBalancer, startBalancer } from "../start-balancer.js";
+import type { RunningBalancer } from "../start-balancer.js";
 import { connectScriptedAgent, type ScriptedAgent } from "../testing/scripted-agent.js";
+import { startTestBalancer } from "../testing/start-test-balancer.js";
 
-const local = { host: "127.0.0.1", port: 0 };
 let balancer: RunningBalancer | null = null;
 const agents: ScriptedAgent[] = [];
 
@@ -40,25 +39,15 @@ const by = (message: InferenceClientMessage | undefined) =>
 
 // Long enough that three requests fit in it on a loaded machine.
 async function startWithBreaker(circuitBreakerCooldownMs = 2000): Promise<RunningBalancer> {
-  return startBalancer({
-    logger: silentLogger(),
-    config: {
-      inferenceAddr: local,
-      managementAddr: local,
-      webAdminPanelAddr: null,
-      compatOpenaiAddr: null,
-      stateDatabase: "memory://",
-      maxBufferedRequests: 10,
-      bufferedRequestTimeoutMs: 5000,
-      inferenceItemTimeoutMs: 5000,
-      inferenceCorsAllowedHosts: [],
-      managementCorsAllowedHosts: [],
-      statsdPrefix: "paddler_",
-      circuitBreakerFailures: 2,
-      circuitBreakerWindowMs: 60_000,
-      circuitBreakerCooldownMs,
-    },
+  const { balancer } = await startTestBalancer({
+    maxBufferedRequests: 10,
+    bufferedRequestTimeoutMs: 5000,
+    inferenceItemTimeoutMs: 5000,
+    circuitBreakerFailures: 2,
+    circuitBreakerWindowMs: 60_000,
+    circuitBreakerCooldownMs,
   });
+  return balancer;
 }
 
 describe("circuit breaker in dispatch", () => {

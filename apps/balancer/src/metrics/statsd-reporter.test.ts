@@ -2,7 +2,7 @@ import { createSocket } from "node:dgram";
 import type { AddressInfo } from "node:net";
 import { silentLogger } from "@paddler/logger";
 import { describe, expect, it } from "vitest";
-import { startBalancer } from "../start-balancer.js";
+import { startTestBalancer } from "../testing/start-test-balancer.js";
 import { startStatsdReporter, statsdLines } from "./statsd-reporter.js";
 
 describe("StatsD reporter", () => {
@@ -44,24 +44,12 @@ describe("StatsD reporter", () => {
     const packet = new Promise<string>((resolve) =>
       server.once("message", (message) => resolve(message.toString())),
     );
-    const local = { host: "127.0.0.1", port: 0 };
-    const balancer = await startBalancer({
-      logger: silentLogger(),
-      config: {
-        inferenceAddr: local,
-        managementAddr: local,
-        webAdminPanelAddr: null,
-        compatOpenaiAddr: null,
-        stateDatabase: "memory://",
-        maxBufferedRequests: 30,
-        bufferedRequestTimeoutMs: 1000,
-        inferenceItemTimeoutMs: 1000,
-        inferenceCorsAllowedHosts: [],
-        managementCorsAllowedHosts: [],
-        statsdPrefix: "lb.",
-        statsdAddr: { host: "127.0.0.1", port: (server.address() as AddressInfo).port },
-        statsdReportingIntervalMs: 20,
-      },
+    const { balancer } = await startTestBalancer({
+      bufferedRequestTimeoutMs: 1000,
+      inferenceItemTimeoutMs: 1000,
+      statsdPrefix: "lb.",
+      statsdAddr: { host: "127.0.0.1", port: (server.address() as AddressInfo).port },
+      statsdReportingIntervalMs: 20,
     });
     try {
       expect(await packet).toBe("lb.slots_processing:0|g\nlb.slots_total:0|g\nlb.requests_buffered:0|g");

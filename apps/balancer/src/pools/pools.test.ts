@@ -1,7 +1,6 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { silentLogger } from "@paddler/logger";
 import {
   type BalancerDesiredState,
   type BalancerToAgentMessage,
@@ -10,10 +9,16 @@ import {
   type ModelPoolsResponse,
 } from "@paddler/protocol";
 import { afterEach, describe, expect, it } from "vitest";
-import { type RunningBalancer, startBalancer } from "../start-balancer.js";
+import type { RunningBalancer } from "../start-balancer.js";
 import { connectScriptedAgent, type ScriptedAgent } from "../testing/scripted-agent.js";
+import { loopbackAnyPort, startTestBalancer } from "../testing/start-test-balancer.js";
 
-const local = { host: "127.0.0.1", port: 0 };
+// The queue limits every test here starts with; the fleet settings give pools their own.
+const queueSettings = {
+  maxBufferedRequests: 10,
+  bufferedRequestTimeoutMs: 20_000,
+  inferenceItemTimeoutMs: 20_000,
+};
 let balancer: RunningBalancer | null = null;
 const agents: ScriptedAgent[] = [];
 
@@ -45,28 +50,9 @@ const embedState: BalancerDesiredState = {
 };
 
 async function start() {
-  balancer = await startBalancer({
-    logger: silentLogger(),
-    config: {
-      inferenceAddr: local,
-      managementAddr: local,
-      webAdminPanelAddr: null,
-      compatOpenaiAddr: local,
-      stateDatabase: "memory://",
-      maxBufferedRequests: 10,
-      bufferedRequestTimeoutMs: 20_000,
-      inferenceItemTimeoutMs: 20_000,
-      inferenceCorsAllowedHosts: [],
-      managementCorsAllowedHosts: [],
-      statsdPrefix: "paddler_",
-    },
-  });
-  return {
-    inference: `http://${balancer.addresses.inference}`,
-    management: `http://${balancer.addresses.management}`,
-    openai: `http://${balancer.addresses.compatOpenai}`,
-    managementAddress: balancer.addresses.management ?? "",
-  };
+  const started = await startTestBalancer({ compatOpenaiAddr: loopbackAnyPort, ...queueSettings });
+  balancer = started.balancer;
+  return started;
 }
 
 /** An agent that answers every generation with one token naming itself, and every embedding batch. */
@@ -380,21 +366,9 @@ describe("fleet file", () => {
         pool_policies: { chat: "sticky" },
       }),
     );
-    const settings = {
-      inferenceAddr: local,
-      managementAddr: local,
-      webAdminPanelAddr: null,
-      compatOpenaiAddr: null,
-      stateDatabase: "memory://",
-      maxBufferedRequests: 10,
-      bufferedRequestTimeoutMs: 20_000,
-      inferenceItemTimeoutMs: 20_000,
-      inferenceCorsAllowedHosts: [],
-      managementCorsAllowedHosts: [],
-      statsdPrefix: "paddler_",
-    };
-    balancer = await startBalancer({ logger: silentLogger(), config: { ...settings, fleetFile: path } });
-    const management = `http://${balancer.addresses.management}`;
+    const started = await startTestBalancer({ ...queueSettings, fleetFile: path });
+    balancer = started.balancer;
+    const { management } = started;
     expect((await pools(management)).pools.map((pool) => [pool.name, pool.policy, pool.aliases])).toEqual([
       ["default", "least_busy", []],
       ["chat", "sticky", ["gpt-4o-mini"]],
@@ -404,17 +378,15 @@ describe("fleet file", () => {
     balancer = null;
 
     await writeFile(path, JSON.stringify({ rules: [{ pattern: "a(", pool: "chat" }] }));
-    const error = await startBalancer({
-      logger: silentLogger(),
-      config: { ...settings, fleetFile: path },
-    }).catch((thrown: unknown) => thrown);
+    const error = await startTestBalancer({ ...queueSettings, fleetFile: path }).catch(
+      (thrown: unknown) => thrown,
+    );
     expect(String(error)).toContain(path);
     expect(String(error)).toContain("rules.0.pattern: not a valid regular expression");
     await writeFile(path, JSON.stringify({ fallback_pool: "nowhere" }));
-    const dangling = await startBalancer({
-      logger: silentLogger(),
-      config: { ...settings, fleetFile: path },
-    }).catch((thrown: unknown) => thrown);
+    const dangling = await startTestBalancer({ ...queueSettings, fleetFile: path }).catch(
+      (thrown: unknown) => thrown,
+    );
     expect(String(dangling)).toContain("fallback_pool: names pool 'nowhere'");
     await rm(directory, { recursive: true, force: true });
   });

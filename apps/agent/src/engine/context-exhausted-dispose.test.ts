@@ -1,5 +1,3 @@
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   type AgentDesiredState,
   defaultInferenceParameters,
@@ -8,9 +6,7 @@ import {
 } from "@paddler/protocol";
 import { afterAll, describe, expect, it } from "vitest";
 import { createLlamaEngineFactory } from "./llama-engine-factory.js";
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
-const modelPath = path.resolve(repoRoot, "models/stories260K.gguf");
+import { testModelPath as modelPath } from "./testing/load-test-engine.js";
 
 const desiredState: AgentDesiredState = {
   chat_template_override: null,

@@ -1,13 +1,9 @@
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { type AgentDesiredState, defaultInferenceParameters } from "@paddler/protocol";
 import { afterAll, describe, expect, it } from "vitest";
 import { createLlamaEngineFactory } from "./llama-engine-factory.js";
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
-const modelPath = path.resolve(repoRoot, "models/stories260K.gguf");
+import { testModelPath as modelPath } from "./testing/load-test-engine.js";
 
 // The defaults ask for a Q8_0 KV cache, which this model's head size (8) cannot hold.
 const desiredState: AgentDesiredState = {

@@ -1,52 +1,24 @@
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import {
-  type AgentDesiredState,
-  defaultInferenceParameters,
-  type GeneratedTokenResult,
-  generatedTokenResultSchema,
-} from "@paddler/protocol";
+import { type GeneratedTokenResult, generatedTokenResultSchema } from "@paddler/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LlamaInferenceEngine } from "./llama-engine.js";
-import { createLlamaEngineFactory, type LlamaEngineFactory } from "./llama-engine-factory.js";
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
-const modelPath = path.resolve(repoRoot, "../shared/models/stories260K.gguf");
+import { greedyTestState, loadTestEngine, type TestEngine } from "./testing/load-test-engine.js";
 
 // 1024 cells shared by 2 slots: 512 per slot; greedy so runs repeat.
-const desiredState: AgentDesiredState = {
-  chat_template_override: { content: "{% for m in messages %}{{ m.content }}\n{% endfor %}" },
-  inference_parameters: {
-    ...defaultInferenceParameters,
-    context_size: 1024,
-    n_batch: 512,
-    temperature: 0,
-    penalty_repeat: 1,
-    penalty_presence: 0,
-  },
-  model: { LocalToAgent: modelPath },
-  multimodal_projection: "None",
-};
+const desiredState = greedyTestState({
+  contextSize: 1024,
+  chatTemplate: "{% for m in messages %}{{ m.content }}\n{% endfor %}",
+});
 
 const never = new AbortController().signal;
-let factory: LlamaEngineFactory;
+let loaded: TestEngine | undefined;
 let engine: LlamaInferenceEngine;
 
 beforeAll(async () => {
-  factory = createLlamaEngineFactory({ gpu: false });
-  engine = await factory.load({
-    modelPath,
-    multimodalProjectionPath: null,
-    desiredState,
-    slots: 2,
-    threads: 1,
-  });
+  loaded = await loadTestEngine({ desiredState, slots: 2 });
+  engine = loaded.engine;
 });
 
-afterAll(async () => {
-  await engine?.[Symbol.asyncDispose]();
-  await factory?.[Symbol.asyncDispose]();
-});
+afterAll(() => loaded?.[Symbol.asyncDispose]());
 
 async function collect(stream: AsyncIterable<GeneratedTokenResult>): Promise<GeneratedTokenResult[]> {
   const results: GeneratedTokenResult[] = [];

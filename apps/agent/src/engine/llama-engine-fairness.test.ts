@@ -1,51 +1,21 @@
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import {
-  type AgentDesiredState,
-  defaultInferenceParameters,
-  type GeneratedTokenResult,
-} from "@paddler/protocol";
+import type { GeneratedTokenResult } from "@paddler/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LlamaInferenceEngine } from "./llama-engine.js";
-import { createLlamaEngineFactory, type LlamaEngineFactory } from "./llama-engine-factory.js";
+import { greedyTestState, loadTestEngine, type TestEngine } from "./testing/load-test-engine.js";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
-const modelPath = path.resolve(repoRoot, "../shared/models/stories260K.gguf");
-
-const desiredState: AgentDesiredState = {
-  chat_template_override: null,
-  // 4096 cells shared by 4 slots: 1024 per slot, room for long generations.
-  inference_parameters: {
-    ...defaultInferenceParameters,
-    context_size: 4096,
-    n_batch: 512,
-    temperature: 0,
-    penalty_repeat: 1,
-    penalty_presence: 0,
-  },
-  model: { LocalToAgent: modelPath },
-  multimodal_projection: "None",
-};
+// 4096 cells shared by 4 slots: 1024 per slot, room for long generations.
+const desiredState = greedyTestState({ contextSize: 4096 });
 
 const never = new AbortController().signal;
-let factory: LlamaEngineFactory;
+let loaded: TestEngine | undefined;
 let engine: LlamaInferenceEngine;
 
 beforeAll(async () => {
-  factory = createLlamaEngineFactory({ gpu: false });
-  engine = await factory.load({
-    modelPath,
-    multimodalProjectionPath: null,
-    desiredState,
-    slots: 4,
-    threads: 1,
-  });
+  loaded = await loadTestEngine({ desiredState, slots: 4 });
+  engine = loaded.engine;
 });
 
-afterAll(async () => {
-  await engine?.[Symbol.asyncDispose]();
-  await factory?.[Symbol.asyncDispose]();
-});
+afterAll(() => loaded?.[Symbol.asyncDispose]());
 
 const isContent = (result: GeneratedTokenResult) => typeof result === "object" && "ContentToken" in result;
 

@@ -1,5 +1,3 @@
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   type AgentDesiredState,
   defaultInferenceParameters,
@@ -10,9 +8,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChatTemplateDoesNotCompileError, ModelCannotBeLoadedError } from "./engine-errors.js";
 import { createLlamaEngineFactory, type LlamaEngineFactory } from "./llama-engine-factory.js";
+import { testModelPath as modelPath } from "./testing/load-test-engine.js";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
-const modelPath = path.resolve(repoRoot, "models/stories260K.gguf");
 const never = new AbortController().signal;
 
 function stateWith(

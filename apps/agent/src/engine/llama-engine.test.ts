@@ -1,35 +1,23 @@
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import {
-  type AgentDesiredState,
   type ContinueFromConversationHistoryParams,
-  defaultInferenceParameters,
   type GeneratedTokenResult,
   generatedTokenResultSchema,
   isTerminalGeneratedTokenResult,
 } from "@paddler/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LlamaInferenceEngine } from "./llama-engine.js";
-import { createLlamaEngineFactory, type LlamaEngineFactory } from "./llama-engine-factory.js";
+import type { LlamaEngineFactory } from "./llama-engine-factory.js";
+import {
+  greedyTestState,
+  loadTestEngine,
+  type TestEngine,
+  testModelPath,
+} from "./testing/load-test-engine.js";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
-const modelPath = path.resolve(repoRoot, "models/stories260K.gguf");
 const template = "{% for m in messages %}{{ m.content }}\n{% endfor %}";
 
-const desiredState: AgentDesiredState = {
-  chat_template_override: { content: template },
-  // 2048 cells shared by 4 slots: 512 per slot. Penalties off keep temperature 0 purely greedy.
-  inference_parameters: {
-    ...defaultInferenceParameters,
-    context_size: 2048,
-    n_batch: 512,
-    temperature: 0,
-    penalty_repeat: 1,
-    penalty_presence: 0,
-  },
-  model: { LocalToAgent: modelPath },
-  multimodal_projection: "None",
-};
+// 2048 cells shared by 4 slots: 512 per slot.
+const desiredState = greedyTestState({ contextSize: 2048, chatTemplate: template });
 
 interface Collected {
   results: GeneratedTokenResult[];
@@ -64,24 +52,16 @@ function usageOf(collected: Collected) {
 }
 
 const never = new AbortController().signal;
+let loaded: TestEngine | undefined;
 let factory: LlamaEngineFactory;
 let engine: LlamaInferenceEngine;
 
 beforeAll(async () => {
-  factory = createLlamaEngineFactory({ gpu: false });
-  engine = await factory.load({
-    modelPath,
-    multimodalProjectionPath: null,
-    desiredState,
-    slots: 4,
-    threads: 1,
-  });
+  loaded = await loadTestEngine({ desiredState, slots: 4 });
+  ({ factory, engine } = loaded);
 });
 
-afterAll(async () => {
-  await engine?.[Symbol.asyncDispose]();
-  await factory?.[Symbol.asyncDispose]();
-});
+afterAll(() => loaded?.[Symbol.asyncDispose]());
 
 const raw = (raw_prompt: string, max_tokens: number, extra: object = {}) =>
   engine.continueFromRawPrompt({ raw_prompt, max_tokens, ...extra }, never);
@@ -146,7 +126,7 @@ describe("llama engine: generation", () => {
   it("streams ReasoningTokens when the template opens a think block", async () => {
     const thinking = `${template}{% if enable_thinking %}<think>\n{% endif %}`;
     const thinkingEngine = await factory.load({
-      modelPath,
+      modelPath: testModelPath,
       multimodalProjectionPath: null,
       desiredState: { ...desiredState, chat_template_override: { content: thinking } },
       slots: 1,

@@ -1,0 +1,73 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type AgentDesiredState, defaultInferenceParameters } from "@paddler/protocol";
+import type { LlamaInferenceEngine } from "../llama-engine.js";
+import { createLlamaEngineFactory, type LlamaEngineFactory } from "../llama-engine-factory.js";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../..");
+
+/** The tiny real model the engine tests load (committed in the repository's models/). */
+export const testModelPath = path.resolve(repoRoot, "models/stories260K.gguf");
+
+/**
+ * The test model with greedy sampling (temperature 0, penalties off), so a prompt gives the same
+ * tokens every run; `contextSize` cells are shared by the slots.
+ */
+export function greedyTestState({
+  contextSize,
+  chatTemplate = null,
+}: {
+  contextSize: number;
+  chatTemplate?: string | null;
+}): AgentDesiredState {
+  return {
+    chat_template_override: chatTemplate === null ? null : { content: chatTemplate },
+    inference_parameters: {
+      ...defaultInferenceParameters,
+      context_size: contextSize,
+      n_batch: 512,
+      temperature: 0,
+      penalty_repeat: 1,
+      penalty_presence: 0,
+    },
+    model: { LocalToAgent: testModelPath },
+    multimodal_projection: "None",
+  };
+}
+
+export interface TestEngine extends AsyncDisposable {
+  /** The CPU factory that loaded the engine, for tests that load a second one. */
+  readonly factory: LlamaEngineFactory;
+  readonly engine: LlamaInferenceEngine;
+}
+
+/** Loads the test model on the CPU with one thread; disposing it disposes the engine, then its factory. */
+export async function loadTestEngine({
+  desiredState,
+  slots,
+}: {
+  desiredState: AgentDesiredState;
+  slots: number;
+}): Promise<TestEngine> {
+  const factory = createLlamaEngineFactory({ gpu: false });
+  try {
+    const engine = await factory.load({
+      modelPath: testModelPath,
+      multimodalProjectionPath: null,
+      desiredState,
+      slots,
+      threads: 1,
+    });
+    return {
+      factory,
+      engine,
+      async [Symbol.asyncDispose]() {
+        await engine[Symbol.asyncDispose]();
+        await factory[Symbol.asyncDispose]();
+      },
+    };
+  } catch (error) {
+    await factory[Symbol.asyncDispose]();
+    throw error;
+  }
+}

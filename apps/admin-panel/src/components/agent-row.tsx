@@ -174,11 +174,11 @@ export function AgentRow({ agent }: { agent: AgentControllerSnapshot }) {
           {open ? (
             <div className="agent-details-grid">
               <section>
-                <h4>Issues</h4>
+                <h3>Issues</h3>
                 <AgentIssues issues={agent.issues} pool={agent.pool} />
                 {warnings.length > 0 ? (
                   <>
-                    <h4>Warnings</h4>
+                    <h3>Warnings</h3>
                     <ul className="warnings" data-testid="agent-warnings">
                       {warnings.map((warning) => (
                         <li key={warning}>{warning}</li>
@@ -186,7 +186,7 @@ export function AgentRow({ agent }: { agent: AgentControllerSnapshot }) {
                     </ul>
                   </>
                 ) : null}
-                <h4>Status</h4>
+                <h3>Status</h3>
                 <p className="small" data-testid="agent-uptime">
                   {agent.connected_at !== undefined ? (
                     <>Connected for {formatDuration(now - agent.connected_at)}. </>
@@ -195,12 +195,12 @@ export function AgentRow({ agent }: { agent: AgentControllerSnapshot }) {
                     <>Last status {formatDuration(now - agent.last_status_at)} ago.</>
                   ) : null}
                 </p>
-                <h4>Model file</h4>
+                <h3>Model file</h3>
                 <p>
                   {agent.model_path ? <code>{agent.model_path}</code> : <span className="muted">none</span>}
                 </p>
                 <p className="muted small">State application: {agent.state_application_status}</p>
-                <h4>Engine</h4>
+                <h3>Engine</h3>
                 <p data-testid="agent-engine-details">
                   {agent.engine ? engineLabels[agent.engine.kind] : "built-in llama.cpp"}
                   {agent.engine?.upstream ? (
@@ -210,11 +210,11 @@ export function AgentRow({ agent }: { agent: AgentControllerSnapshot }) {
                     </>
                   ) : null}
                 </p>
-                <h4>Device</h4>
+                <h3>Device</h3>
                 <AgentDeviceDetails device={agent.device} />
               </section>
               <section>
-                <h4>Timeline</h4>
+                <h3>Timeline</h3>
                 <ol className="timeline" data-testid="agent-timeline">
                   {(timeline.data?.events ?? []).slice(-10).map((event) => (
                     <li key={`${event.at}-${event.kind}-${event.detail ?? ""}`}>

@@ -1,4 +1,5 @@
 import type { ChatTurn } from "../prompt/chat-turn.js";
+import { ReplyAnnouncer } from "./reply-announcer.js";
 
 const statusLabel: Record<ChatTurn["status"], string> = {
   waiting: "waiting for a slot…",
@@ -10,9 +11,19 @@ const statusLabel: Record<ChatTurn["status"], string> = {
 
 /** The conversation; thinking is shown apart from the answer, in a collapsible block. */
 export function ChatTranscript({ turns }: { turns: readonly ChatTurn[] }) {
-  if (turns.length === 0) {
-    return <p className="muted transcript-empty">Nothing yet. Write a message below.</p>;
-  }
+  return (
+    <>
+      <ReplyAnnouncer turns={turns} />
+      {turns.length === 0 ? (
+        <p className="muted transcript-empty">Nothing yet. Write a message below.</p>
+      ) : (
+        <Turns turns={turns} />
+      )}
+    </>
+  );
+}
+
+function Turns({ turns }: { turns: readonly ChatTurn[] }) {
   return (
     <ol className="transcript" aria-label="Conversation">
       {turns.map((turn) => (
@@ -21,6 +32,7 @@ export function ChatTranscript({ turns }: { turns: readonly ChatTurn[] }) {
           className={`turn turn-${turn.role}`}
           data-status={turn.status}
           data-role={turn.role}
+          aria-busy={turn.status === "waiting" || turn.status === "streaming"}
         >
           <div className="turn-head">
             <span className="turn-role">{turn.role === "user" ? "You" : "Model"}</span>

@@ -1,4 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
+import { useId } from "react";
 import { usePanel } from "../config/panel-context.js";
 import { chatTemplateOverrideQueryOptions } from "../queries/chat-template-override.js";
 import { modelMetadataQueryOptions } from "../queries/model-metadata.js";
@@ -14,6 +15,7 @@ export interface ModelMetadataViewProps {
 /** The agent's GGUF metadata (chat template first), and the override it uses, if any. */
 export function ModelMetadataView({ agentId, modelPath, usesChatTemplateOverride }: ModelMetadataViewProps) {
   const { client } = usePanel();
+  const listHeadingId = useId();
   const metadata = useQuery(modelMetadataQueryOptions(client, agentId, modelPath));
   const override = useQuery({
     ...chatTemplateOverrideQueryOptions(client, agentId, modelPath),
@@ -27,7 +29,7 @@ export function ModelMetadataView({ agentId, modelPath, usesChatTemplateOverride
   const template = metadata.data.metadata[chatTemplateKey];
   return (
     <div className="metadata">
-      <h4>Chat template</h4>
+      <h3>Chat template</h3>
       {usesChatTemplateOverride ? (
         <>
           <p className="muted small">This agent uses the override set on the model page:</p>
@@ -43,17 +45,26 @@ export function ModelMetadataView({ agentId, modelPath, usesChatTemplateOverride
       ) : (
         <p className="muted small">The model file has no {chatTemplateKey}.</p>
       )}
-      <h4>GGUF metadata ({entries.length} keys)</h4>
-      <dl className="metadata-list" data-testid="model-metadata">
-        {entries
-          .filter(([key]) => key !== chatTemplateKey)
-          .map(([key, value]) => (
-            <div key={key}>
-              <dt>{key}</dt>
-              <dd>{value.length > 300 ? `${value.slice(0, 300)}… (${value.length} characters)` : value}</dd>
-            </div>
-          ))}
-      </dl>
+      <h3 id={listHeadingId}>GGUF metadata ({entries.length} keys)</h3>
+      {/* A scroll region: focusable, so a keyboard can reach and scroll it. */}
+      <section
+        className="metadata-scroll"
+        aria-labelledby={listHeadingId}
+        data-testid="model-metadata-region"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus to scroll by keyboard
+        tabIndex={0}
+      >
+        <dl className="metadata-list" data-testid="model-metadata">
+          {entries
+            .filter(([key]) => key !== chatTemplateKey)
+            .map(([key, value]) => (
+              <div key={key}>
+                <dt>{key}</dt>
+                <dd>{value.length > 300 ? `${value.slice(0, 300)}… (${value.length} characters)` : value}</dd>
+              </div>
+            ))}
+        </dl>
+      </section>
     </div>
   );
 }

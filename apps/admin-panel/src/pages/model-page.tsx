@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useRef, useState } from "react";
 import { Link } from "wouter";
+import { useSaveBarClearance } from "../components/use-save-bar-clearance.js";
 import { usePanel } from "../config/panel-context.js";
 import { usePageTitle } from "../live/use-page-title.js";
 import { ChatTemplateEditor } from "../model-form/chat-template-editor.js";
@@ -57,6 +58,8 @@ function ModelForm({ initial, pool }: { initial: ModelFormValues; pool: string }
   const [errors, setErrors] = useState<ModelFormErrors>({});
   const [submitted, setSubmitted] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
+  const saveBarRef = useRef<HTMLDivElement>(null);
+  useSaveBarClearance(saveBarRef);
 
   const update = (patch: Partial<ModelFormValues>) => {
     setValues((current) => ({ ...current, ...patch }));
@@ -142,7 +145,7 @@ function ModelForm({ initial, pool }: { initial: ModelFormValues; pool: string }
         </fieldset>
       ))}
 
-      <div className="form-actions">
+      <div className="form-actions" ref={saveBarRef} data-testid="save-bar">
         <button type="submit" className="primary" disabled={save.isPending}>
           {save.isPending ? "Saving…" : "Save and apply"}
         </button>

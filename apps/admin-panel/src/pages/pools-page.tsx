@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
 import { Link } from "wouter";
 import { usePanel } from "../config/panel-context.js";
+import { usePageTitle } from "../live/use-page-title.js";
 import {
   createPoolMutationOptions,
   DEFAULT_POOL,
@@ -28,6 +29,7 @@ const modelHref = (pool: string) =>
  * and the model-name routing (aliases, rules, fallback) over them.
  */
 export function PoolsPage() {
+  usePageTitle("Pools");
   const { client } = usePanel();
   const pools = useQuery(poolsQueryOptions(client));
   const list = pools.data?.pools ?? [];

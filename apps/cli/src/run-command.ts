@@ -11,17 +11,17 @@ import {
 import { balancerFlags, balancerHelp, parseBalancerConfig, startBalancer } from "@paddler/balancer";
 import { CliUsageError, isHelpRequested, type LogFormatChoice, resolveLogFormat } from "@paddler/cli-flags";
 import { createLogger, type Logger, type LogLevel } from "@paddler/logger";
-import type { Tracing } from "@paddler/tracing";
-import { startFirstLookCluster } from "./first-look-cluster.js";
-import { paddlerHelp } from "./paddler-help.js";
-import { modelArgumentToDesiredModel } from "./start/model-argument.js";
-import { parseStartConfig, startFlags, startHelp } from "./start/start-flags.js";
 import {
   AGENT_SERVICE_NAME,
   BALANCER_SERVICE_NAME,
   closeWithTracing,
   startServiceTracing,
-} from "./tracing/service-tracing.js";
+  type Tracing,
+} from "@paddler/tracing";
+import { startFirstLookCluster } from "./first-look-cluster.js";
+import { paddlerHelp } from "./paddler-help.js";
+import { modelArgumentToDesiredModel } from "./start/model-argument.js";
+import { parseStartConfig, startFlags, startHelp } from "./start/start-flags.js";
 
 /**
  * What a command leaves behind: text to print and exit, or services to close on a signal (and

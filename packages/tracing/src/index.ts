@@ -1,3 +1,10 @@
+export {
+  AGENT_SERVICE_NAME,
+  BALANCER_SERVICE_NAME,
+  closeWithTracing,
+  type ServiceTracingLogger,
+  startServiceTracing,
+} from "./service-tracing.js";
 export { type StartTracingOptions, startTracing, type Tracing } from "./start-tracing.js";
 export { carrierForSpan, contextFromCarrier, type TraceCarrier, traceLogFields } from "./trace-carrier.js";
 export {

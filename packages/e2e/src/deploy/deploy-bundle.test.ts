@@ -2,37 +2,12 @@ import { type ChildProcess, execSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../test-model.js";
+import { freePort, waitForOk } from "./bundle-process.js";
 import { readDockerfileRecipe } from "./dockerfile-recipe.js";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
-async function waitForOk(url: string, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const response = await fetch(url);
-      if (response.ok) return await response.text();
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) throw new Error(`${url} never answered 200`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 // The Dockerfile's own steps, replayed without Docker (no engine runs on CI machines): build,
 // `pnpm deploy --prod` into a folder outside the workspace, then start the entry from there.

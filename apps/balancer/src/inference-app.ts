@@ -1,3 +1,4 @@
+import type { Tracer } from "@opentelemetry/api";
 import type { Logger } from "@paddler/logger";
 import { Hono } from "hono";
 import type { AgentRegistry } from "./agents/agent-registry.js";
@@ -14,6 +15,7 @@ import { generationRoutes } from "./routes/inference/generation.js";
 import { inferenceSocketRoutes } from "./routes/inference/inference-socket.js";
 import { requireCredentials } from "./security/require-credentials.js";
 import type { SecretMatcher } from "./security/secret-matcher.js";
+import { isRoutingRefusal, traceRefusal } from "./tracing/trace-refusal.js";
 
 export interface InferenceAppDeps {
   registry: AgentRegistry;
@@ -25,6 +27,8 @@ export interface InferenceAppDeps {
   maxRequestBodyBytes: number;
   /** Null leaves the service open, as in Paddler. */
   apiKeys: SecretMatcher | null;
+  /** Traces requests refused while routing (the dispatcher traces the rest); absent: off. */
+  tracer?: Tracer | undefined;
 }
 
 /** The inference service: Paddler's native NDJSON and WebSocket API. */
@@ -42,5 +46,8 @@ export function createInferenceApp(deps: InferenceAppDeps) {
     .notFound((c) =>
       c.json({ error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
     )
-    .onError((error, c) => errorResponse(error, c, logger));
+    .onError((error, c) => {
+      if (deps.tracer && isRoutingRefusal(error)) traceRefusal(deps.tracer, c, error);
+      return errorResponse(error, c, logger);
+    });
 }

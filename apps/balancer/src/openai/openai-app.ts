@@ -1,3 +1,4 @@
+import type { Tracer } from "@opentelemetry/api";
 import type { Logger } from "@paddler/logger";
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -14,6 +15,7 @@ import type { Fleet } from "../pools/fleet.js";
 import { bearerToken } from "../security/bearer-token.js";
 import { requireCredentials } from "../security/require-credentials.js";
 import type { SecretMatcher } from "../security/secret-matcher.js";
+import { isRoutingRefusal, traceRefusal } from "../tracing/trace-refusal.js";
 import { forwardToAgents } from "./forward-to-agents.js";
 import { openAIModelRouter } from "./model-router.js";
 import { OpenAIError } from "./openai-error.js";
@@ -37,6 +39,8 @@ export interface OpenAIAppDeps {
   limits: RequestLimits;
   /** The inference service's keys; null leaves the service open, as in Paddler. */
   apiKeys: SecretMatcher | null;
+  /** Traces requests refused while routing (the dispatcher traces the rest); absent: off. */
+  tracer?: Tracer | undefined;
 }
 
 /** The OpenAI-compatible service (`--compat-openai-addr`); every error is in OpenAI's shape. */
@@ -91,6 +95,7 @@ export function createOpenAIApp(deps: OpenAIAppDeps) {
             400,
           );
         }
+        if (deps.tracer && isRoutingRefusal(thrown)) traceRefusal(deps.tracer, c, thrown);
         const error = fromThrown(thrown);
         if (error.status >= 500 && !(thrown instanceof OpenAIError))
           logger.error("unhandled error", { error: thrown, path: c.req.path });

@@ -1,6 +1,7 @@
 export { type BalancerSettings, balancerSettingsDefaults, type ServiceAddr } from "./balancer-settings.js";
 export {
   type BalancerConfig,
+  balancerAddrFlags,
   balancerFlags,
   balancerHelp,
   parseBalancerConfig,

@@ -62,30 +62,43 @@ export interface BalancerConfig {
   autoscalingScaleUpWaitMs: number;
 }
 
-/** Paddler's `paddler balancer` flags and defaults; parsing, defaults and `--help` all come from here. */
-export const balancerFlags: readonly FlagDefinition[] = [
-  {
+/**
+ * The balancer's four service addresses. `paddler start` runs the same balancer and reuses them,
+ * turning the two optional services on and wording them for a one-process cluster.
+ */
+export const balancerAddrFlags = {
+  inference: {
     name: "inference-addr",
     valueName: "host:port",
     default: "127.0.0.1:8061",
     description: "Inference service address",
   },
-  {
+  management: {
     name: "management-addr",
     valueName: "host:port",
     default: "127.0.0.1:8060",
     description: "Management service address (agents connect here)",
   },
-  {
+  /** Off unless given. */
+  webAdminPanel: {
     name: "web-admin-panel-addr",
     valueName: "host:port",
     description: "Web admin panel address",
   },
-  {
+  /** Off unless given. */
+  compatOpenai: {
     name: "compat-openai-addr",
     valueName: "host:port",
     description: "OpenAI-compatible service address",
   },
+} as const satisfies Record<string, FlagDefinition>;
+
+/** Paddler's `paddler balancer` flags and defaults; parsing, defaults and `--help` all come from here. */
+export const balancerFlags: readonly FlagDefinition[] = [
+  balancerAddrFlags.inference,
+  balancerAddrFlags.management,
+  balancerAddrFlags.webAdminPanel,
+  balancerAddrFlags.compatOpenai,
   {
     name: "state-database",
     valueName: "url",

@@ -1,3 +1,4 @@
+import { balancerAddrFlags } from "@paddler/balancer";
 import {
   type Addr,
   addrFlagSchema,
@@ -37,25 +38,11 @@ export const startFlags: readonly FlagDefinition[] = [
     defaultDescription: "the bundled test model, models/stories260K.gguf",
     description: "The model to serve: a local GGUF file, an http(s) URL or a Hugging Face file",
   },
-  { name: "inference-addr", valueName: "host:port", default: "127.0.0.1:8061", description: "Inference API" },
-  {
-    name: "management-addr",
-    valueName: "host:port",
-    default: "127.0.0.1:8060",
-    description: "Management API (the agent connects here)",
-  },
-  {
-    name: "web-admin-panel-addr",
-    valueName: "host:port",
-    default: "127.0.0.1:8062",
-    description: "Admin panel",
-  },
-  {
-    name: "compat-openai-addr",
-    valueName: "host:port",
-    default: "127.0.0.1:8063",
-    description: "OpenAI-compatible API",
-  },
+  // The balancer's own address flags; start serves all four services, so the optional two get defaults.
+  { ...balancerAddrFlags.inference, description: "Inference API" },
+  { ...balancerAddrFlags.management, description: "Management API (the agent connects here)" },
+  { ...balancerAddrFlags.webAdminPanel, default: "127.0.0.1:8062", description: "Admin panel" },
+  { ...balancerAddrFlags.compatOpenai, default: "127.0.0.1:8063", description: "OpenAI-compatible API" },
   { name: "slots", valueName: "count", default: "4", description: "Requests the agent serves at once" },
   { name: "threads", valueName: "count", default: "1", description: "CPU threads for llama.cpp" },
   logLevelFlag,

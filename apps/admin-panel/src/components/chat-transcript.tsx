@@ -1,4 +1,5 @@
 import type { ChatTurn } from "../prompt/chat-turn.js";
+import { ChatMarkdown } from "./chat-markdown.js";
 import { ReplyAnnouncer } from "./reply-announcer.js";
 
 const statusLabel: Record<ChatTurn["status"], string> = {
@@ -52,10 +53,14 @@ function Turns({ turns }: { turns: readonly ChatTurn[] }) {
               <p data-testid="turn-reasoning">{turn.reasoning}</p>
             </details>
           ) : null}
-          <p className="turn-content" data-testid={turn.role === "assistant" ? "reply-content" : undefined}>
-            {turn.content}
-            {turn.status === "streaming" ? <span className="cursor" aria-hidden="true" /> : null}
-          </p>
+          {turn.role === "assistant" ? (
+            <div className="turn-content markdown" data-testid="reply-content">
+              <ChatMarkdown text={turn.content} />
+              {turn.status === "streaming" ? <span className="cursor" aria-hidden="true" /> : null}
+            </div>
+          ) : (
+            <p className="turn-content">{turn.content}</p>
+          )}
           {turn.error ? (
             <p className="error" role="alert">
               {turn.error}

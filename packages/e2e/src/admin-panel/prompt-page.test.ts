@@ -70,6 +70,51 @@ describe("admin panel: prompt page", () => {
     await watched.screenshot("prompt-stopped");
   });
 
+  it("renders a reply's Markdown, with its raw HTML as text and no javascript: link", async () => {
+    watched = await browser.newPage();
+    const { page } = watched;
+    // stories260K cannot be made to write this: the real model's reply is rewritten on its way to the
+    // page, its first content token replaced by the hostile Markdown and the others emptied.
+    const hostile =
+      "Some **bold** words.\n\n<img src=x onerror=\"document.title='pwned'\">\n\n" +
+      "A [javascript link](javascript:alert(1)), a [web link](https://example.com/) and `code`.";
+    let replaced = false;
+    await page.routeWebSocket(/\/api\/v1\/inference_socket/, (socket) => {
+      const server = socket.connectToServer();
+      socket.onMessage((message) => server.send(message));
+      server.onMessage((message) => {
+        const frame = JSON.parse(String(message));
+        const token = frame?.Response?.response?.GeneratedToken;
+        if (typeof token?.ContentToken === "string") {
+          token.ContentToken = replaced ? "" : hostile;
+          replaced = true;
+        }
+        socket.send(JSON.stringify(frame));
+      });
+    });
+    await page.goto(`${cluster.panelUrl}/prompt`);
+    await page.getByLabel("Message").fill("Once upon a time");
+    await page.getByRole("button", { name: "Send" }).click();
+    await page.locator('li.turn[data-role="assistant"][data-status="done"]').waitFor();
+    expect(replaced).toBe(true);
+    const reply = lastReply(page).getByTestId("reply-content");
+    await expect(reply.locator("strong").textContent()).resolves.toBe("bold");
+    await expect(reply.locator("code").textContent()).resolves.toBe("code");
+    // The raw HTML is shown as text, never made an element.
+    await expect(page.locator("img").count()).resolves.toBe(0);
+    await expect(reply.textContent()).resolves.toContain("<img src=x onerror=");
+    // The javascript: link keeps its words and loses its href; the web link stays.
+    await expect(page.locator('a[href^="javascript:" i]').count()).resolves.toBe(0);
+    await expect(
+      reply.getByText("javascript link").evaluate((element) => element.closest("a")),
+    ).resolves.toBeNull();
+    await expect(reply.getByRole("link", { name: "web link" }).getAttribute("href")).resolves.toBe(
+      "https://example.com/",
+    );
+    expect(await page.title()).toBe("Prompt · Paddler");
+    await watched.screenshot("prompt-markdown");
+  });
+
   it("says so when the cluster is in embeddings mode", async () => {
     await cluster.putDesiredState(
       testDesiredState({

@@ -150,13 +150,14 @@ export class RequestRunner {
     trace: AgentRequestTrace | null;
   }): Promise<void> {
     const { signal } = running.abort;
+    const engineOptions = { traceContext: trace?.traceContext };
     try {
       if ("ForwardHttp" in request) {
         if (!canForwardHttp(engine)) {
           respond({ ForwardedHttp: { Failed: "This agent's engine does not forward HTTP requests" } });
           return;
         }
-        for await (const event of engine.forwardHttp(request.ForwardHttp, signal)) {
+        for await (const event of engine.forwardHttp(request.ForwardHttp, signal, engineOptions)) {
           if (signal.aborted) break;
           respond({ ForwardedHttp: event });
         }
@@ -164,15 +165,23 @@ export class RequestRunner {
         return;
       }
       if ("GenerateEmbeddingBatch" in request) {
-        for await (const result of engine.generateEmbeddingBatch(request.GenerateEmbeddingBatch, signal)) {
+        for await (const result of engine.generateEmbeddingBatch(
+          request.GenerateEmbeddingBatch,
+          signal,
+          engineOptions,
+        )) {
           if (signal.aborted) break;
           respond({ Embedding: result });
         }
       } else {
         const results =
           "ContinueFromConversationHistory" in request
-            ? engine.continueFromConversationHistory(request.ContinueFromConversationHistory, signal)
-            : engine.continueFromRawPrompt(request.ContinueFromRawPrompt, signal);
+            ? engine.continueFromConversationHistory(
+                request.ContinueFromConversationHistory,
+                signal,
+                engineOptions,
+              )
+            : engine.continueFromRawPrompt(request.ContinueFromRawPrompt, signal, engineOptions);
         for await (const result of results) {
           // Nothing after a cancel: the one terminal reply below is the last word.
           if (signal.aborted) break;

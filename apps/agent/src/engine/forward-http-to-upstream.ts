@@ -49,6 +49,8 @@ export async function* forwardHttpToUpstream(
   for (const [name, value] of Object.entries(request.headers)) {
     if (!droppedRequestHeaders.has(name.toLowerCase())) headers[name.toLowerCase()] = value;
   }
+  // The agent's trace context replaces the client's (the agent's span already continues it).
+  if (target.headers.traceparent !== undefined) delete headers.tracestate;
   Object.assign(headers, target.headers, { "accept-encoding": "identity" });
   let response: Response;
   try {

@@ -6,7 +6,17 @@ import type {
   EmbeddingResult,
   GeneratedTokenResult,
   GenerateEmbeddingBatchParams,
+  TraceContext,
 } from "@paddler/protocol";
+
+/** What the agent knows about a request beyond its parameters; an engine uses what it can. */
+export interface EngineRequestOptions {
+  /**
+   * The W3C trace context of the agent's span for this request: HTTP engines send it upstream as
+   * `traceparent`/`tracestate` so the upstream's spans join the trace. Absent: tracing is off.
+   */
+  traceContext?: TraceContext | undefined;
+}
 
 /**
  * What the agent needs from an inference engine. The llama.cpp engine (node-llama-cpp) is one;
@@ -23,14 +33,17 @@ export interface InferenceEngine extends AsyncDisposable {
   continueFromConversationHistory(
     params: ContinueFromConversationHistoryParams,
     signal: AbortSignal,
+    options?: EngineRequestOptions,
   ): AsyncIterable<GeneratedTokenResult>;
   continueFromRawPrompt(
     params: ContinueFromRawPromptParams,
     signal: AbortSignal,
+    options?: EngineRequestOptions,
   ): AsyncIterable<GeneratedTokenResult>;
   generateEmbeddingBatch(
     params: GenerateEmbeddingBatchParams,
     signal: AbortSignal,
+    options?: EngineRequestOptions,
   ): AsyncIterable<EmbeddingResult>;
   /** GGUF metadata, every value as a string (Paddler's ModelMetadata). */
   getModelMetadata(): Record<string, string>;

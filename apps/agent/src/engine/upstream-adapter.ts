@@ -27,6 +27,8 @@ export interface UpstreamRequestContext {
   slot: number;
   /** The cluster's desired state, for its default sampling; null before the balancer sent one. */
   desiredState: AgentDesiredState | null;
+  /** `traceparent`/`tracestate` continuing the agent's span, for every request sent upstream; empty when tracing is off. */
+  traceHeaders: Record<string, string>;
 }
 
 /** How an UpstreamEngine talks to one kind of HTTP server. */

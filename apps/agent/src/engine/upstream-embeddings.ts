@@ -23,7 +23,7 @@ export async function* upstreamEmbeddings(
   }
   const response = await fetch(`${target.rootUrl}/v1/embeddings`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...target.headers },
+    headers: { "content-type": "application/json", ...target.headers, ...context.traceHeaders },
     body: JSON.stringify({
       input: params.input_batch.map((document) => document.content),
       encoding_format: "float",

@@ -15,6 +15,7 @@ import {
 import { DynamicSlots } from "./dynamic-slots.js";
 import { forwardHttpToUpstream } from "./forward-http-to-upstream.js";
 import type { HttpForwardingEngine } from "./forwarding-engine.js";
+import type { EngineRequestOptions } from "./inference-engine.js";
 import type { UpstreamAdapter, UpstreamProbe, UpstreamRequestContext } from "./upstream-adapter.js";
 
 export interface UpstreamEngineOptions {
@@ -124,18 +125,24 @@ export class UpstreamEngine implements HttpForwardingEngine {
     this.#desiredState = state;
   }
 
-  async *#onSlot<T>(
-    run: (context: UpstreamRequestContext) => AsyncIterable<T>,
-    failed: (reason: string) => T,
-    signal: AbortSignal,
-  ): AsyncGenerator<T> {
+  async *#onSlot<T>({
+    run,
+    failed,
+    signal,
+    options = {},
+  }: {
+    run: (context: UpstreamRequestContext) => AsyncIterable<T>;
+    failed: (reason: string) => T;
+    signal: AbortSignal;
+    options: EngineRequestOptions | undefined;
+  }): AsyncGenerator<T> {
     const slot = this.#slots.acquire();
     if (slot === null) {
       yield failed("There are no available sequence slots on this agent");
       return;
     }
     try {
-      yield* run({ slot, desiredState: this.#desiredState });
+      yield* run({ slot, desiredState: this.#desiredState, traceHeaders: traceHeaders(options) });
     } catch (error) {
       if (signal.aborted) return;
       this.#options.logger.warn("a request failed on the upstream", { error });
@@ -150,42 +157,59 @@ export class UpstreamEngine implements HttpForwardingEngine {
   continueFromRawPrompt(
     params: ContinueFromRawPromptParams,
     signal: AbortSignal,
+    options?: EngineRequestOptions,
   ): AsyncIterable<GeneratedTokenResult> {
-    return this.#onSlot(
-      (context) => this.#options.adapter.continueFromRawPrompt(params, context, signal),
-      (reason): GeneratedTokenResult => ({ SamplerError: reason }),
+    return this.#onSlot({
+      run: (context) => this.#options.adapter.continueFromRawPrompt(params, context, signal),
+      failed: (reason): GeneratedTokenResult => ({ SamplerError: reason }),
       signal,
-    );
+      options,
+    });
   }
 
   continueFromConversationHistory(
     params: ContinueFromConversationHistoryParams,
     signal: AbortSignal,
+    options?: EngineRequestOptions,
   ): AsyncIterable<GeneratedTokenResult> {
-    return this.#onSlot(
-      (context) => this.#options.adapter.continueFromConversationHistory(params, context, signal),
-      (reason): GeneratedTokenResult => ({ SamplerError: reason }),
+    return this.#onSlot({
+      run: (context) => this.#options.adapter.continueFromConversationHistory(params, context, signal),
+      failed: (reason): GeneratedTokenResult => ({ SamplerError: reason }),
       signal,
-    );
+      options,
+    });
   }
 
   generateEmbeddingBatch(
     params: GenerateEmbeddingBatchParams,
     signal: AbortSignal,
+    options?: EngineRequestOptions,
   ): AsyncIterable<EmbeddingResult> {
-    return this.#onSlot(
-      (context) => this.#options.adapter.generateEmbeddingBatch(params, context, signal),
-      (reason): EmbeddingResult => ({ Error: reason }),
+    return this.#onSlot({
+      run: (context) => this.#options.adapter.generateEmbeddingBatch(params, context, signal),
+      failed: (reason): EmbeddingResult => ({ Error: reason }),
       signal,
-    );
+      options,
+    });
   }
 
-  forwardHttp(request: ForwardHttpRequest, signal: AbortSignal): AsyncIterable<ForwardedHttpEvent> {
-    return this.#onSlot(
-      () => forwardHttpToUpstream(this.#options.adapter.target, request, signal),
-      (reason): ForwardedHttpEvent => ({ Failed: reason }),
+  forwardHttp(
+    request: ForwardHttpRequest,
+    signal: AbortSignal,
+    options?: EngineRequestOptions,
+  ): AsyncIterable<ForwardedHttpEvent> {
+    const { target } = this.#options.adapter;
+    return this.#onSlot({
+      run: (context) =>
+        forwardHttpToUpstream(
+          { rootUrl: target.rootUrl, headers: { ...target.headers, ...context.traceHeaders } },
+          request,
+          signal,
+        ),
+      failed: (reason): ForwardedHttpEvent => ({ Failed: reason }),
       signal,
-    );
+      options,
+    });
   }
 
   getModelMetadata(): Record<string, string> {
@@ -201,4 +225,11 @@ export class UpstreamEngine implements HttpForwardingEngine {
     if (this.#timer) clearInterval(this.#timer);
     await this.#probing?.catch(() => {});
   }
+}
+
+/** The headers that carry a request's trace context upstream (W3C Trace Context); none when tracing is off. */
+function traceHeaders({ traceContext }: EngineRequestOptions): Record<string, string> {
+  if (traceContext === undefined) return {};
+  const { traceparent, tracestate } = traceContext;
+  return tracestate === undefined ? { traceparent } : { traceparent, tracestate };
 }

@@ -6,7 +6,7 @@ import {
   isTerminalGeneratedTokenResult,
   type TraceContext,
 } from "@paddler/protocol";
-import { contextFromCarrier, traceLogFields } from "@paddler/tracing";
+import { carrierForSpan, contextFromCarrier, traceLogFields } from "@paddler/tracing";
 
 /**
  * One request's spans on the agent, children of the balancer's dispatch span (its trace context
@@ -16,6 +16,8 @@ import { contextFromCarrier, traceLogFields } from "@paddler/tracing";
  */
 export interface AgentRequestTrace {
   readonly logFields: LogFields;
+  /** The request span's W3C trace context, which HTTP engines send upstream so the upstream joins the trace. */
+  readonly traceContext: TraceContext | undefined;
   /** Each generation result, in order. */
   result(result: GeneratedTokenResult): void;
   /** The request is over; `stopped` when the balancer stopped it or the agent cancelled it. */
@@ -43,6 +45,7 @@ export function startAgentRequestTrace(
 
   return {
     logFields: traceLogFields(request),
+    traceContext: carrierForSpan(request),
     result: (result) => {
       if (prompt !== null) {
         prompt.end();

@@ -42,10 +42,15 @@ async function failure(response: Response): Promise<GeneratedTokenResult> {
   return { SamplerError: message };
 }
 
-function post(url: string, body: unknown, signal: AbortSignal): Promise<Response> {
+/** A JSON POST carrying the request's trace headers. */
+function post(
+  url: string,
+  body: unknown,
+  { context, signal }: { context: UpstreamRequestContext; signal: AbortSignal },
+): Promise<Response> {
   return fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...context.traceHeaders },
     body: JSON.stringify(body),
     signal,
   });
@@ -83,7 +88,7 @@ export function createLlamaServerAdapter(options: {
           ...effectiveSampling(context.desiredState, params.sampling),
           ...grammar.fields,
         },
-        signal,
+        { context, signal },
       );
       if (!response.ok || !response.body) {
         yield await failure(response);
@@ -135,7 +140,7 @@ export function createLlamaServerAdapter(options: {
           ...effectiveSampling(context.desiredState, params.sampling),
           ...grammar.fields,
         },
-        signal,
+        { context, signal },
       );
       if (!response.ok || !response.body) {
         yield await failure(response);

@@ -80,13 +80,21 @@ export function createOpenAIUpstreamAdapter(options: OpenAIUpstreamAdapterOption
     return match ?? servedModels[0] ?? desired ?? "default";
   };
 
-  async function* generate(
-    path: string,
-    body: Record<string, unknown>,
-    grammar: GrammarConstraint | null | undefined,
-    signal: AbortSignal,
-    parseToolCalls: boolean,
-  ): AsyncGenerator<GeneratedTokenResult> {
+  async function* generate({
+    path,
+    body,
+    grammar,
+    context,
+    signal,
+    parseToolCalls,
+  }: {
+    path: string;
+    body: Record<string, unknown>;
+    grammar: GrammarConstraint | null | undefined;
+    context: UpstreamRequestContext;
+    signal: AbortSignal;
+    parseToolCalls: boolean;
+  }): AsyncGenerator<GeneratedTokenResult> {
     const grammarPart = grammarFields(grammar);
     if (typeof grammarPart === "string") {
       yield { GrammarSyntaxError: grammarPart };
@@ -94,7 +102,7 @@ export function createOpenAIUpstreamAdapter(options: OpenAIUpstreamAdapterOption
     }
     const response = await fetch(`${rootUrl}${path}`, {
       method: "POST",
-      headers: { "content-type": "application/json", ...headers },
+      headers: { "content-type": "application/json", ...headers, ...context.traceHeaders },
       body: JSON.stringify({
         ...body,
         ...grammarPart,
@@ -140,34 +148,36 @@ export function createOpenAIUpstreamAdapter(options: OpenAIUpstreamAdapterOption
     },
 
     continueFromRawPrompt(params: ContinueFromRawPromptParams, context, signal) {
-      return generate(
-        "/v1/completions",
-        {
+      return generate({
+        path: "/v1/completions",
+        body: {
           model: modelFor(context),
           prompt: params.raw_prompt,
           ...(params.max_tokens >= 0 ? { max_tokens: params.max_tokens } : {}),
           ...samplingFields(context, params.sampling),
         },
-        params.grammar,
+        grammar: params.grammar,
+        context,
         signal,
-        false,
-      );
+        parseToolCalls: false,
+      });
     },
 
     continueFromConversationHistory(params: ContinueFromConversationHistoryParams, context, signal) {
-      return generate(
-        "/v1/chat/completions",
-        {
+      return generate({
+        path: "/v1/chat/completions",
+        body: {
           model: modelFor(context),
           messages: params.conversation_history,
           ...(params.max_tokens >= 0 ? { max_tokens: params.max_tokens } : {}),
           ...(params.tools && params.tools.length > 0 ? { tools: params.tools } : {}),
           ...samplingFields(context, params.sampling),
         },
-        params.grammar,
+        grammar: params.grammar,
+        context,
         signal,
-        params.parse_tool_calls !== false,
-      );
+        parseToolCalls: params.parse_tool_calls !== false,
+      });
     },
 
     generateEmbeddingBatch(params, context, signal) {

@@ -3,14 +3,15 @@ import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { nanoid } from "nanoid";
 import type { Dispatcher } from "../dispatch/dispatcher.js";
+import { dispatchOrigin } from "../http/dispatch-origin.js";
 import { collectGeneration } from "../openai/collect-generation.js";
+import { holdsBareJson } from "../openai/holds-bare-json.js";
 import type { OpenAIModelRouter } from "../openai/model-router.js";
 import { OpenAIError } from "../openai/openai-error.js";
 import { parseOpenAIBody } from "../openai/parse-openai-body.js";
 import { sseResponse } from "../openai/sse-response.js";
 import { startGeneration } from "../openai/start-generation.js";
 import { systemTextOf } from "../pools/route-model-request.js";
-import { traceOrigin } from "../tracing/trace-origin.js";
 import { toolUseBlock } from "./anthropic-content.js";
 import { toAnthropicError } from "./anthropic-error.js";
 import { anthropicCountTokensRequestSchema, anthropicMessagesRequestSchema } from "./anthropic-request.js";
@@ -46,12 +47,8 @@ export function anthropicMessagesRoute({ dispatcher, route, logger }: AnthropicM
       const generation = await startGeneration({
         dispatcher,
         request: { ContinueFromConversationHistory: params },
-        signal: c.req.raw.signal,
-        requestId: c.get("requestId"),
-        trace: traceOrigin(c),
-        pool: target.pool,
-        sessionKey: target.sessionKey,
-        holdBareJson: (params.tools ?? []).length > 0 && !params.grammar,
+        ...dispatchOrigin(c, target),
+        holdBareJson: holdsBareJson(params),
       });
       if (body.stream)
         return sseResponse(anthropicStream(generation.events, { id, model: body.model }), generation.abort);
@@ -81,11 +78,7 @@ export function anthropicMessagesRoute({ dispatcher, route, logger }: AnthropicM
       const generation = await startGeneration({
         dispatcher,
         request: { ContinueFromConversationHistory: params },
-        signal: c.req.raw.signal,
-        requestId: c.get("requestId"),
-        trace: traceOrigin(c),
-        pool: target.pool,
-        sessionKey: target.sessionKey,
+        ...dispatchOrigin(c, target),
       });
       const result = await collectGeneration(generation.events);
       return c.json({ input_tokens: result.usage.prompt_tokens });

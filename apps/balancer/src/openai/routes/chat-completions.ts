@@ -2,14 +2,15 @@ import type { Logger } from "@paddler/logger";
 import { Hono } from "hono";
 import { nanoid } from "nanoid";
 import type { Dispatcher } from "../../dispatch/dispatcher.js";
+import { dispatchOrigin } from "../../http/dispatch-origin.js";
 import { systemTextOf } from "../../pools/route-model-request.js";
-import { traceOrigin } from "../../tracing/trace-origin.js";
 import { chatCompletionRequestSchema } from "../chat-completion-request.js";
 import { chatChunkWriter, chatCompletionStream } from "../chat-completion-stream.js";
 import { chatLogprobs } from "../chat-logprobs.js";
 import { addChoiceUsage } from "../choice-usage.js";
 import { collectGeneration } from "../collect-generation.js";
 import { finishReason } from "../finish-reason.js";
+import { holdsBareJson } from "../holds-bare-json.js";
 import type { OpenAIModelRouter } from "../model-router.js";
 import { parseOpenAIBody } from "../parse-openai-body.js";
 import { type SseMessage, ssePushResponse, sseResponse, sseText } from "../sse-response.js";
@@ -50,12 +51,8 @@ export function chatCompletionsRoute({ dispatcher, route, logger }: ChatCompleti
       const generation = await startPushGeneration({
         dispatcher,
         request: { ContinueFromConversationHistory: params },
-        signal: c.req.raw.signal,
-        requestId: c.get("requestId"),
-        trace: traceOrigin(c),
-        pool: target.pool,
-        sessionKey: target.sessionKey,
-        holdBareJson: (params.tools ?? []).length > 0 && !params.grammar,
+        ...dispatchOrigin(c, target),
+        holdBareJson: holdsBareJson(params),
       });
       const writer = chatChunkWriter(1, streamOptions);
       return ssePushResponse(
@@ -75,12 +72,8 @@ export function chatCompletionsRoute({ dispatcher, route, logger }: ChatCompleti
     const generations = await startGenerations({
       dispatcher,
       requests: Array.from({ length: n }, () => ({ ContinueFromConversationHistory: params })),
-      signal: c.req.raw.signal,
-      requestId: c.get("requestId"),
-      trace: traceOrigin(c),
-      pool: target.pool,
-      sessionKey: target.sessionKey,
-      holdBareJson: (params.tools ?? []).length > 0 && !params.grammar,
+      ...dispatchOrigin(c, target),
+      holdBareJson: holdsBareJson(params),
     });
     const abortAll = () => {
       for (const generation of generations) generation.abort();

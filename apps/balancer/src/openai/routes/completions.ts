@@ -3,7 +3,7 @@ import { continueFromRawPromptParamsSchema, emptyTokenUsage } from "@paddler/pro
 import { Hono } from "hono";
 import { nanoid } from "nanoid";
 import type { Dispatcher } from "../../dispatch/dispatcher.js";
-import { traceOrigin } from "../../tracing/trace-origin.js";
+import { dispatchOrigin } from "../../http/dispatch-origin.js";
 import { checkAgentParams } from "../check-agent-params.js";
 import { collectGeneration } from "../collect-generation.js";
 import { completionLogprobs } from "../completion-logprobs.js";
@@ -75,11 +75,7 @@ export function completionsRoute({ dispatcher, route, logger }: CompletionsRoute
     const generations = await startGenerations({
       dispatcher,
       requests,
-      signal: c.req.raw.signal,
-      requestId: c.get("requestId"),
-      trace: traceOrigin(c),
-      pool: target.pool,
-      sessionKey: target.sessionKey,
+      ...dispatchOrigin(c, target),
     });
     if (body.stream) {
       const messages = completionStream(generations, {

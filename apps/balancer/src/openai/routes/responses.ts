@@ -2,10 +2,11 @@ import type { Logger } from "@paddler/logger";
 import { Hono } from "hono";
 import { nanoid } from "nanoid";
 import type { Dispatcher } from "../../dispatch/dispatcher.js";
+import { dispatchOrigin } from "../../http/dispatch-origin.js";
 import { systemTextOf } from "../../pools/route-model-request.js";
-import { traceOrigin } from "../../tracing/trace-origin.js";
 import { collectGeneration } from "../collect-generation.js";
 import { finishReason } from "../finish-reason.js";
+import { holdsBareJson } from "../holds-bare-json.js";
 import type { OpenAIModelRouter } from "../model-router.js";
 import { parseOpenAIBody } from "../parse-openai-body.js";
 import { outputAsInput, resolveResponsesInput } from "../resolve-responses-input.js";
@@ -47,12 +48,8 @@ export function responsesRoute({ dispatcher, route, store, logger }: ResponsesRo
     const generation = await startGeneration({
       dispatcher,
       request: { ContinueFromConversationHistory: params },
-      signal: c.req.raw.signal,
-      requestId: c.get("requestId"),
-      trace: traceOrigin(c),
-      pool: target.pool,
-      sessionKey: target.sessionKey,
-      holdBareJson: (params.tools ?? []).length > 0 && !params.grammar,
+      ...dispatchOrigin(c, target),
+      holdBareJson: holdsBareJson(params),
     });
     if (body.stream) {
       return sseResponse(

@@ -9,12 +9,12 @@ import { nanoid } from "nanoid";
 import type { DispatchEvent, Dispatcher } from "../../dispatch/dispatcher.js";
 import { checkRequestLimits, type RequestLimits } from "../../dispatch/request-limits.js";
 import { InvalidRequestError, TokenGenerationDisabledError } from "../../errors.js";
+import { dispatchOrigin } from "../../http/dispatch-origin.js";
 import { ndjsonPushResponse } from "../../http/ndjson-response.js";
 import { parseJsonBody } from "../../http/parse-json-body.js";
 import type { Fleet } from "../../pools/fleet.js";
 import { nativePool, SESSION_HEADER, sessionKeyFrom } from "../../pools/native-pool.js";
 import type { TraceOrigin } from "../../tracing/request-trace.js";
-import { traceOrigin } from "../../tracing/trace-origin.js";
 import { clientMessageSerializer } from "./client-message-serializer.js";
 
 export interface GenerationRoutesDeps {
@@ -83,10 +83,7 @@ export function generationRoutes({ fleet, dispatcher, limits }: GenerationRoutes
       return streamDispatch({
         dispatcher,
         request,
-        signal: c.req.raw.signal,
-        requestId: c.get("requestId"),
-        trace: traceOrigin(c),
-        ...target,
+        ...dispatchOrigin(c, target),
       });
     })
     .post("/continue_from_raw_prompt", async (c) => {
@@ -96,10 +93,7 @@ export function generationRoutes({ fleet, dispatcher, limits }: GenerationRoutes
       return streamDispatch({
         dispatcher,
         request,
-        signal: c.req.raw.signal,
-        requestId: c.get("requestId"),
-        trace: traceOrigin(c),
-        ...target,
+        ...dispatchOrigin(c, target),
       });
     });
 }

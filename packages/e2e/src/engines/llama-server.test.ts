@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -162,6 +163,27 @@ describe.runIf(available)("an agent in front of an external llama-server (Paddle
     await cluster.putDesiredState(testDesiredState());
     await waitForAgent(cluster, (candidate) => candidate.issues.length === 0, "the issue to clear");
   });
+
+  it("warns that the cluster's chat template override is not applied to a server it does not start", async () => {
+    await cluster.putDesiredState(testDesiredState());
+    const agent = await waitForAgent(
+      cluster,
+      (candidate) => (candidate.warnings ?? []).some((warning) => warning.includes("chat template override")),
+      "the chat template warning",
+    );
+    expect(agent.warnings).toContain(
+      `the cluster's chat template override is not applied: ${server.rootUrl} formats conversations with its own template`,
+    );
+    // Without an override there is nothing to warn about.
+    await cluster.putDesiredState(
+      testDesiredState({ use_chat_template_override: false, chat_template_override: null }),
+    );
+    await waitForAgent(
+      cluster,
+      (candidate) => (candidate.warnings ?? []).length === 0,
+      "the warning to clear",
+    );
+  });
 });
 
 describe.runIf(available)("an agent that runs llama-server itself", () => {
@@ -189,6 +211,48 @@ describe.runIf(available)("an agent that runs llama-server itself", () => {
     expect(contentText(messages).length).toBeGreaterThan(0);
   });
 
+  it("restarts llama-server only when its launch arguments change", async () => {
+    const before = await waitForAgent(cluster, (candidate) => candidate.slots_total === 2, "2 slots");
+    const first = llamaServerOn(before.engine?.upstream);
+    expect(first.args).toContain("--ctx-size");
+    expect(first.args[first.args.indexOf("--ctx-size") + 1]).toBe("2048");
+
+    // Sampling travels with each request: the same process keeps serving.
+    const sampling = testDesiredState();
+    await cluster.putDesiredState({
+      ...sampling,
+      inference_parameters: { ...sampling.inference_parameters, temperature: 0.7, top_k: 12 },
+    });
+    expect(contentText(await readNdjson(await rawPrompt(cluster, 4))).length).toBeGreaterThan(0);
+    // A restart would show within moments as a new address; watch for one a while.
+    for (let look = 0; look < 20; look++) {
+      const agent = (await cluster.agentsSnapshot()).agents[0];
+      expect(agent?.engine?.upstream).toBe(before.engine?.upstream);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(llamaServerOn(before.engine?.upstream).pid).toBe(first.pid);
+
+    // The context is on the command line: a new process with the new --ctx-size, the old one gone.
+    await cluster.putDesiredState({
+      ...sampling,
+      inference_parameters: { ...sampling.inference_parameters, context_size: 4096 },
+    });
+    const after = await waitForAgent(
+      cluster,
+      (candidate) =>
+        candidate.engine?.upstream !== before.engine?.upstream &&
+        candidate.engine?.upstream !== undefined &&
+        candidate.slots_total === 2,
+      "llama-server to restart",
+      120_000,
+    );
+    const second = llamaServerOn(after.engine?.upstream);
+    expect(second.pid).not.toBe(first.pid);
+    expect(second.args[second.args.indexOf("--ctx-size") + 1]).toBe("4096");
+    await waitFor(async () => !existsSync(`/proc/${first.pid}`), "the old llama-server to exit");
+    expect(contentText(await readNdjson(await rawPrompt(cluster, 4))).length).toBeGreaterThan(0);
+  });
+
   it("swaps the model with a request running: the request finishes, then the new model serves", async () => {
     const otherModel = join(scratch, "other-stories.gguf");
     await copyFile(testModelPath, otherModel);
@@ -212,6 +276,24 @@ describe.runIf(available)("an agent that runs llama-server itself", () => {
     expect(contentText(messages).length).toBeGreaterThan(0);
   });
 });
+
+/** The llama-server process listening at `upstream` (http://127.0.0.1:PORT): its pid and arguments, from /proc. */
+function llamaServerOn(upstream: string | null | undefined): { pid: number; args: string[] } {
+  const port = upstream?.split(":").at(-1);
+  if (!port) throw new Error(`no upstream address: ${upstream}`);
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let args: string[];
+    try {
+      args = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+    } catch {
+      continue; // Exited while we looked.
+    }
+    const at = args.indexOf("--port");
+    if (at >= 0 && args[at + 1] === port && args.includes("--slots")) return { pid: Number(entry), args };
+  }
+  throw new Error(`no llama-server process on port ${port}`);
+}
 
 async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,6 +1,8 @@
 import type { AgentControllerSnapshot, AgentTimelineEvent } from "@paddler/protocol";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { waitUntil } from "../ndjson.js";
+import { testDesiredState } from "../test-cluster.js";
 import { launchPanelBrowser, type PanelBrowser, type WatchedPage } from "./browser.js";
 import { ensurePanelBuilt } from "./ensure-panel-built.js";
 import { type PanelCluster, startPanelCluster } from "./panel-cluster.js";
@@ -66,7 +68,12 @@ describe("admin panel: how long a reload or drain lasts, and when it is late", (
 
   beforeAll(async () => {
     await ensurePanelBuilt();
-    cluster = await startPanelCluster();
+    // A long context: an unbounded reply still runs when the reload comes.
+    cluster = await startPanelCluster({
+      desiredState: testDesiredState({
+        inference_parameters: { ...testDesiredState().inference_parameters, context_size: 8192 },
+      }),
+    });
     browser = await launchPanelBrowser();
   }, 180_000);
   afterEach(async () => {
@@ -149,5 +156,44 @@ describe("admin panel: how long a reload or drain lasts, and when it is late", (
     // Never a calm "loading" badge on an agent that is late.
     await expect(page.locator('[data-overdue="true"].badge-loading').count()).resolves.toBe(0);
     await watched.screenshot("dashboard-reload-drain-progress");
+  });
+
+  it("shows a real agent's reload drain with the request it waits on, then the agent applied", async () => {
+    await cluster.addAgent({ slots: 1, name: "real-agent", drainTimeoutMs: 60_000 });
+    await cluster.waitForSlots(1, 60_000);
+    watched = await browser.newPage();
+    const { page } = watched;
+    await page.goto(cluster.panelUrl);
+    const row = page.locator('tbody[data-agent-name="real-agent"]');
+    await expect.poll(() => row.getByTestId("agent-state").textContent()).toBe("applied");
+    const abort = new AbortController();
+    const reply = fetch(`${cluster.inferenceUrl}/api/v1/continue_from_raw_prompt`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ raw_prompt: "Once upon a time", max_tokens: -1 }),
+      signal: abort.signal,
+    }).then((response) => response.text());
+    const ended = reply.catch(() => "aborted");
+    try {
+      await waitUntil(async () => (await cluster.agentsSnapshot()).agents[0]?.slots_processing === 1, 30_000);
+      const reloaded = testDesiredState();
+      reloaded.inference_parameters = { ...reloaded.inference_parameters, context_size: 4096 };
+      await cluster.putDesiredState(reloaded);
+      await expect
+        .poll(() => row.getByTestId("agent-state").textContent(), { interval: 100 })
+        .toBe("draining");
+      await expect(row.getByTestId("agent-state-since").textContent()).resolves.toMatch(
+        /^ ?1 request still running, for \d+ s$/,
+      );
+      await watched.screenshot("dashboard-real-reload-drain");
+    } finally {
+      abort.abort();
+      await ended;
+    }
+    // The request gone, the agent reloads and is applied again: no progress shown any more.
+    await expect
+      .poll(() => row.getByTestId("agent-state").textContent(), { timeout: 60_000 })
+      .toBe("applied");
+    await expect(row.getByTestId("agent-state-since").count()).resolves.toBe(0);
   });
 });

@@ -10,11 +10,7 @@ export interface StartedGeneration {
   abort(): void;
 }
 
-/**
- * Dispatches a request; errors come as events. The client's signal aborts it, and so does
- * `abort()`; closing `events` early also stops it (the dispatcher cancels on return).
- */
-export function dispatchGeneration(options: {
+export interface GenerationOptions {
   dispatcher: Dispatcher;
   request: AgentRequest;
   signal: AbortSignal;
@@ -26,7 +22,13 @@ export function dispatchGeneration(options: {
   /** Tools were offered: an answer that starts like JSON waits to see if it is a tool call. */
   holdBareJson?: boolean;
   trace?: TraceOrigin;
-}): StartedGeneration {
+}
+
+/**
+ * Dispatches a request; errors come as events. The client's signal aborts it, and so does
+ * `abort()`; closing `events` early also stops it (the dispatcher cancels on return).
+ */
+export function dispatchGeneration(options: GenerationOptions): StartedGeneration {
   const controller = new AbortController();
   const abort = () => controller.abort();
   if (options.signal.aborted) abort();
@@ -55,9 +57,7 @@ export function dispatchGeneration(options: {
  * (buffer overflow, slot-wait timeout, a bad grammar) is thrown and answered with its own HTTP
  * status instead of a 200 whose stream holds only an error.
  */
-export async function startGeneration(
-  options: Parameters<typeof dispatchGeneration>[0],
-): Promise<StartedGeneration> {
+export async function startGeneration(options: GenerationOptions): Promise<StartedGeneration> {
   const { events: iterator, abort } = dispatchGeneration(options);
   const first = await iterator.next();
   if (first.done) return { events: iterator, abort };
@@ -95,9 +95,7 @@ export interface PushGeneration {
  * is thrown, for its own HTTP status), then events pushed by plain calls, with no promise or
  * generator per token between the agent's frame and the client's socket.
  */
-export async function startPushGeneration(
-  options: Parameters<typeof dispatchGeneration>[0],
-): Promise<PushGeneration> {
+export async function startPushGeneration(options: GenerationOptions): Promise<PushGeneration> {
   const controller = new AbortController();
   const abort = () => controller.abort();
   if (options.signal.aborted) abort();

@@ -1,7 +1,10 @@
 import type { AgentRequest } from "@paddler/protocol";
-import type { Dispatcher } from "../dispatch/dispatcher.js";
-import type { TraceOrigin } from "../tracing/request-trace.js";
-import { dispatchGeneration, type StartedGeneration, startGeneration } from "./start-generation.js";
+import {
+  dispatchGeneration,
+  type GenerationOptions,
+  type StartedGeneration,
+  startGeneration,
+} from "./start-generation.js";
 
 /**
  * Starts one generation per prompt. Only the first is awaited up to its first event (so an
@@ -9,16 +12,9 @@ import { dispatchGeneration, type StartedGeneration, startGeneration } from "./s
  * deadlock when there are more prompts than free slots, since a slot frees only as its stream is
  * read. The others report errors in-band.
  */
-export async function startGenerations(options: {
-  dispatcher: Dispatcher;
-  requests: AgentRequest[];
-  signal: AbortSignal;
-  requestId?: string | undefined;
-  pool?: string;
-  sessionKey?: string | undefined;
-  holdBareJson?: boolean;
-  trace?: TraceOrigin;
-}): Promise<StartedGeneration[]> {
+export async function startGenerations(
+  options: Omit<GenerationOptions, "request"> & { requests: AgentRequest[] },
+): Promise<StartedGeneration[]> {
   const [first, ...rest] = options.requests;
   if (!first) return [];
   const { requestId } = options;

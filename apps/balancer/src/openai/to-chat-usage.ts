@@ -1,13 +1,13 @@
 import type { TokenUsage } from "@paddler/protocol";
-import { generatedTokens } from "./finish-reason.js";
+import { toCompletionUsage } from "./to-completion-usage.js";
 
-/** Paddler's usage in chat.completion's shape (`cached_tokens` are prompt tokens reused from the KV cache). */
+/**
+ * Paddler's usage in chat.completion's shape: the completions counts and their details
+ * (`cached_tokens` are prompt tokens reused from the KV cache).
+ */
 export function toChatUsage(usage: TokenUsage) {
-  const completion = generatedTokens(usage);
   return {
-    prompt_tokens: usage.prompt_tokens,
-    completion_tokens: completion,
-    total_tokens: usage.prompt_tokens + completion,
+    ...toCompletionUsage(usage),
     prompt_tokens_details: {
       cached_tokens: usage.cached_prompt_tokens,
       audio_tokens: usage.input_audio_tokens,

@@ -178,11 +178,16 @@ describe("balancer request tracing", { timeout: 20_000 }, () => {
     expect(waiter.request.parentSpanContext?.spanId).toBe(clientSpanId);
     const bufferWait = waiter.child("buffer wait");
     expect(bufferWait?.status.code).toBe(SpanStatusCode.UNSET);
-    expect(isBefore(holder.request.endTime, bufferWait?.endTime ?? [0, 0])).toBe(true);
+    // It was still waiting when the overflow was refused, and when the holder's first token came.
+    const refused = requestSpans(spans, "overflows");
+    expect(isBefore(refused.request.endTime, bufferWait?.endTime ?? [0, 0])).toBe(true);
+    const holderStream = spans.find(
+      (span) => span.name === "stream" && span.spanContext().traceId === holder.request.spanContext().traceId,
+    );
+    expect(isBefore(holderStream?.startTime ?? [Infinity, 0], bufferWait?.endTime ?? [0, 0])).toBe(true);
     expect(isBefore(bufferWait?.endTime ?? [0, 0], waiter.child("dispatch")?.startTime ?? [0, 0])).toBe(true);
     expect(waiter.request.status.code).toBe(SpanStatusCode.UNSET);
 
-    const refused = requestSpans(spans, "overflows");
     expect(refused.request.status.code).toBe(SpanStatusCode.ERROR);
     expect(refused.request.attributes["paddler.outcome"]).toBe("buffer_overflow");
     expect(refused.child("buffer wait")?.status.code).toBe(SpanStatusCode.ERROR);

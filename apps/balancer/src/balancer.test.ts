@@ -1,4 +1,8 @@
-import { defaultBalancerDesiredState, inferenceClientMessageSchema } from "@paddler/protocol";
+import {
+  defaultBalancerDesiredState,
+  emptyTokenUsage,
+  inferenceClientMessageSchema,
+} from "@paddler/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import type { BalancerSettings } from "./balancer-settings.js";
 import type { RunningBalancer } from "./start-balancer.js";
@@ -38,16 +42,7 @@ function streamingAgent(tokens: number, delayMs = 5) {
           : {
               GeneratedToken: {
                 Done: {
-                  usage: {
-                    prompt_tokens: 1,
-                    cached_prompt_tokens: 0,
-                    input_image_tokens: 0,
-                    input_audio_tokens: 0,
-                    content_tokens: tokens,
-                    reasoning_tokens: 0,
-                    tool_call_tokens: 0,
-                    undeterminable_tokens: 0,
-                  },
+                  usage: { ...emptyTokenUsage(), prompt_tokens: 1, content_tokens: tokens },
                 },
               },
             };

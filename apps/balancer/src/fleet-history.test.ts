@@ -1,6 +1,7 @@
 import {
   agentsResponseSchema,
   agentTimelineSchema,
+  emptyTokenUsage,
   metricsHistorySchema,
   recentRequestsSchema,
 } from "@paddler/protocol";
@@ -32,16 +33,7 @@ function threeTokens(agent: ScriptedAgent, request: { id: string }) {
   send({
     GeneratedToken: {
       Done: {
-        usage: {
-          prompt_tokens: 4,
-          cached_prompt_tokens: 0,
-          input_image_tokens: 0,
-          input_audio_tokens: 0,
-          content_tokens: 3,
-          reasoning_tokens: 0,
-          tool_call_tokens: 0,
-          undeterminable_tokens: 0,
-        },
+        usage: { ...emptyTokenUsage(), prompt_tokens: 4, content_tokens: 3 },
       },
     },
   });

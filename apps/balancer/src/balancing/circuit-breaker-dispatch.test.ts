@@ -1,4 +1,8 @@
-import { type InferenceClientMessage, inferenceClientMessageSchema } from "@paddler/protocol";
+import {
+  emptyTokenUsage,
+  type InferenceClientMessage,
+  inferenceClientMessageSchema,
+} from "@paddler/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunningBalancer } from "../start-balancer.js";
 import { connectScriptedAgent, type ScriptedAgent } from "../testing/scripted-agent.js";
@@ -13,16 +17,7 @@ afterEach(async () => {
   balancer = null;
 });
 
-const usage = {
-  prompt_tokens: 1,
-  cached_prompt_tokens: 0,
-  input_image_tokens: 0,
-  input_audio_tokens: 0,
-  content_tokens: 1,
-  reasoning_tokens: 0,
-  tool_call_tokens: 0,
-  undeterminable_tokens: 0,
-};
+const usage = { ...emptyTokenUsage(), prompt_tokens: 1, content_tokens: 1 };
 
 async function generate(inferenceUrl: string): Promise<InferenceClientMessage | undefined> {
   const response = await fetch(`${inferenceUrl}/api/v1/continue_from_raw_prompt`, {

@@ -1,3 +1,4 @@
+import { emptyTokenUsage } from "@paddler/protocol";
 import { describe, expect, it } from "vitest";
 import { chatCompletionRequestSchema } from "./chat-completion-request.js";
 import { chatCompletionStream } from "./chat-completion-stream.js";
@@ -8,16 +9,7 @@ import { OpenAIError } from "./openai-error.js";
 import { toSamplingOverrides } from "./request-fields.js";
 import { toChatAgentParams } from "./to-chat-agent-request.js";
 
-const usage = {
-  prompt_tokens: 5,
-  cached_prompt_tokens: 0,
-  input_image_tokens: 0,
-  input_audio_tokens: 0,
-  content_tokens: 2,
-  reasoning_tokens: 0,
-  tool_call_tokens: 0,
-  undeterminable_tokens: 0,
-};
+const usage = { ...emptyTokenUsage(), prompt_tokens: 5, content_tokens: 2 };
 
 async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = [];

@@ -6,6 +6,7 @@ import {
   type BalancerToAgentMessage,
   defaultBalancerDesiredState,
   defaultFleetSettings,
+  emptyTokenUsage,
   type ModelPoolsResponse,
 } from "@paddler/protocol";
 import { afterEach, describe, expect, it } from "vitest";
@@ -28,16 +29,7 @@ afterEach(async () => {
   balancer = null;
 });
 
-const usage = {
-  prompt_tokens: 3,
-  cached_prompt_tokens: 0,
-  input_image_tokens: 0,
-  input_audio_tokens: 0,
-  content_tokens: 1,
-  reasoning_tokens: 0,
-  tool_call_tokens: 0,
-  undeterminable_tokens: 0,
-};
+const usage = { ...emptyTokenUsage(), prompt_tokens: 3, content_tokens: 1 };
 
 const chatState: BalancerDesiredState = {
   ...defaultBalancerDesiredState,

@@ -1,40 +1,14 @@
-import {
-  type AgentDesiredState,
-  defaultInferenceParameters,
-  type GeneratedTokenResult,
-  isTerminalGeneratedTokenResult,
-} from "@paddler/protocol";
+import { type GeneratedTokenResult, isTerminalGeneratedTokenResult } from "@paddler/protocol";
 import { afterAll, describe, expect, it } from "vitest";
 import { createLlamaEngineFactory } from "./llama-engine-factory.js";
-import { testModelPath as modelPath } from "./testing/load-test-engine.js";
+import { testModelPath as modelPath, testModelState } from "./testing/load-test-engine.js";
+import { settlesWithin } from "./testing/settles-within.js";
 
-const desiredState: AgentDesiredState = {
-  chat_template_override: null,
-  // 256 cells for 2 slots: 128 each, which a generation fills in a moment.
-  inference_parameters: { ...defaultInferenceParameters, context_size: 256, n_batch: 128 },
-  model: { LocalToAgent: modelPath },
-  multimodal_projection: "None",
-};
+// 256 cells for 2 slots: 128 each, which a generation fills in a moment.
+const desiredState = testModelState({ inferenceParameters: { context_size: 256, n_batch: 128 } });
 
 // A grammar that never completes forbids EOS, so the generation must run into the context limit.
 const endless = { grammar: { type: "gbnf" as const, grammar: "root ::= [a-z ] root", root: "root" } };
-
-/** Whether `promise` settles within `ms`. */
-function settlesWithin(promise: PromiseLike<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    promise.then(
-      () => {
-        clearTimeout(timer);
-        resolve(true);
-      },
-      () => {
-        clearTimeout(timer);
-        resolve(true);
-      },
-    );
-  });
-}
 
 const factory = createLlamaEngineFactory({ gpu: false });
 afterAll(async () => {

@@ -1,29 +1,12 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { type AgentDesiredState, defaultInferenceParameters } from "@paddler/protocol";
 import { afterAll, describe, expect, it } from "vitest";
 import { createLlamaEngineFactory } from "./llama-engine-factory.js";
-import { testModelPath as modelPath } from "./testing/load-test-engine.js";
+import { testModelPath as modelPath, testModelState } from "./testing/load-test-engine.js";
+import { settlesWithin } from "./testing/settles-within.js";
 
 // The defaults ask for a Q8_0 KV cache, which this model's head size (8) cannot hold.
-const desiredState: AgentDesiredState = {
-  chat_template_override: null,
-  inference_parameters: { ...defaultInferenceParameters, context_size: 256, n_batch: 128 },
-  model: { LocalToAgent: modelPath },
-  multimodal_projection: "None",
-};
-
-/** Whether `promise` settles within `ms`. */
-function settlesWithin(promise: PromiseLike<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    const settle = () => {
-      clearTimeout(timer);
-      resolve(true);
-    };
-    promise.then(settle, settle);
-  });
-}
+const desiredState = testModelState({ inferenceParameters: { context_size: 256, n_batch: 128 } });
 
 /** A full collection, as the agent's heap would see at some point between load and reload. */
 function collectGarbage(): void {

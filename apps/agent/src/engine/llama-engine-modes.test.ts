@@ -1,6 +1,5 @@
 import {
   type AgentDesiredState,
-  defaultInferenceParameters,
   type EmbeddingResult,
   embeddingResultSchema,
   type GeneratedTokenResult,
@@ -8,7 +7,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChatTemplateDoesNotCompileError, ModelCannotBeLoadedError } from "./engine-errors.js";
 import { createLlamaEngineFactory, type LlamaEngineFactory } from "./llama-engine-factory.js";
-import { testModelPath as modelPath } from "./testing/load-test-engine.js";
+import { testModelPath as modelPath, testModelState } from "./testing/load-test-engine.js";
 
 const never = new AbortController().signal;
 
@@ -16,12 +15,10 @@ function stateWith(
   overrides: Partial<AgentDesiredState["inference_parameters"]>,
   template: string | null = null,
 ) {
-  return {
-    chat_template_override: template === null ? null : { content: template },
-    inference_parameters: { ...defaultInferenceParameters, context_size: 1024, n_batch: 256, ...overrides },
-    model: { LocalToAgent: modelPath },
-    multimodal_projection: "None",
-  } satisfies AgentDesiredState;
+  return testModelState({
+    inferenceParameters: { context_size: 1024, n_batch: 256, ...overrides },
+    chatTemplate: template,
+  });
 }
 
 async function all<T>(stream: AsyncIterable<T>): Promise<T[]> {

@@ -9,6 +9,22 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../
 /** The tiny real model the engine tests load (committed in the repository's models/). */
 export const testModelPath = path.resolve(repoRoot, "models/stories260K.gguf");
 
+/** The test model with the default inference parameters but for `inferenceParameters`. */
+export function testModelState({
+  inferenceParameters = {},
+  chatTemplate = null,
+}: {
+  inferenceParameters?: Partial<AgentDesiredState["inference_parameters"]>;
+  chatTemplate?: string | null;
+} = {}): AgentDesiredState {
+  return {
+    chat_template_override: chatTemplate === null ? null : { content: chatTemplate },
+    inference_parameters: { ...defaultInferenceParameters, ...inferenceParameters },
+    model: { LocalToAgent: testModelPath },
+    multimodal_projection: "None",
+  };
+}
+
 /**
  * The test model with greedy sampling (temperature 0, penalties off), so a prompt gives the same
  * tokens every run; `contextSize` cells are shared by the slots.
@@ -20,19 +36,16 @@ export function greedyTestState({
   contextSize: number;
   chatTemplate?: string | null;
 }): AgentDesiredState {
-  return {
-    chat_template_override: chatTemplate === null ? null : { content: chatTemplate },
-    inference_parameters: {
-      ...defaultInferenceParameters,
+  return testModelState({
+    chatTemplate,
+    inferenceParameters: {
       context_size: contextSize,
       n_batch: 512,
       temperature: 0,
       penalty_repeat: 1,
       penalty_presence: 0,
     },
-    model: { LocalToAgent: testModelPath },
-    multimodal_projection: "None",
-  };
+  });
 }
 
 export interface TestEngine extends AsyncDisposable {

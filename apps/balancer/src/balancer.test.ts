@@ -47,7 +47,7 @@ function streamingAgent(tokens: number, delayMs = 5) {
               },
             };
       try {
-        agent.send({ Response: { generated_by: null, request_id: request.id, response } });
+        agent.respond(request.id, response);
       } catch {
         clearInterval(timer);
       }
@@ -197,13 +197,7 @@ describe("balancer with scripted agents", () => {
       id: "flaky",
       slots: 1,
       onRequest: (agent, request) => {
-        agent.send({
-          Response: {
-            generated_by: null,
-            request_id: request.id,
-            response: { GeneratedToken: { ContentToken: "Once" } },
-          },
-        });
+        agent.respond(request.id, { GeneratedToken: { ContentToken: "Once" } });
         setTimeout(() => agent.terminate(), 20);
       },
     });
@@ -318,13 +312,7 @@ describe("balancer with scripted agents", () => {
         id: "a",
         slots: 1,
         onRequest: (agent, request) =>
-          agent.send({
-            Response: {
-              generated_by: null,
-              request_id: request.id,
-              response: { ModelMetadata: { metadata: { "general.architecture": "llama" } } },
-            },
-          }),
+          agent.respond(request.id, { ModelMetadata: { metadata: { "general.architecture": "llama" } } }),
       }),
     );
     await waitForAgents(urls.management, 1);

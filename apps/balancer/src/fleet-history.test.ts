@@ -3,6 +3,7 @@ import {
   agentTimelineSchema,
   emptyTokenUsage,
   metricsHistorySchema,
+  type ResponsePayload,
   recentRequestsSchema,
 } from "@paddler/protocol";
 import { afterEach, describe, expect, it } from "vitest";
@@ -27,8 +28,7 @@ async function start() {
 
 /** Answers every request with three tokens and Done. */
 function threeTokens(agent: ScriptedAgent, request: { id: string }) {
-  const send = (response: unknown) =>
-    agent.send({ Response: { generated_by: null, request_id: request.id, response } } as never);
+  const send = (response: ResponsePayload) => agent.respond(request.id, response);
   for (const token of ["a", "b", "c"]) send({ GeneratedToken: { ContentToken: token } });
   send({
     GeneratedToken: {

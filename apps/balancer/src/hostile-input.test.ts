@@ -258,13 +258,7 @@ describe("hostile input at the balancer", () => {
         onRequest: (agent, request) => {
           const timer = setInterval(() => {
             try {
-              agent.send({
-                Response: {
-                  generated_by: null,
-                  request_id: request.id,
-                  response: { GeneratedToken: { ContentToken: "word " } },
-                },
-              });
+              agent.respond(request.id, { GeneratedToken: { ContentToken: "word " } });
             } catch {
               clearInterval(timer);
             }

@@ -94,14 +94,7 @@ describe("agents that die or lie", () => {
         managementAddress: urls.managementAddress,
         id: "liar",
         slots: 1,
-        onRequest: (agent, request) =>
-          agent.send({
-            Response: {
-              generated_by: null,
-              request_id: request.id,
-              response: { GeneratedToken: { Done: { usage } } },
-            },
-          }),
+        onRequest: (agent, request) => agent.respond(request.id, { GeneratedToken: { Done: { usage } } }),
       }),
     );
     await waitUntil(

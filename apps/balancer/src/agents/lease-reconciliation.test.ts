@@ -124,13 +124,7 @@ describe("leases reconciled with the agent's own report", () => {
     await new Promise((resolve) => setTimeout(resolve, 4000));
     expect(await busySlots()).toBe(1);
     expect(await healed("lease_released")).toBe(0);
-    agent.send({
-      Response: {
-        generated_by: null,
-        request_id: request.Request.id,
-        response: { GeneratedToken: { SamplerError: "done for the test" } },
-      },
-    });
+    agent.respond(request.Request.id, { GeneratedToken: { SamplerError: "done for the test" } });
     await (await pending).text();
     expect(await busySlots()).toBe(0);
   }, 20_000);
@@ -153,13 +147,7 @@ describe("leases reconciled with the agent's own report", () => {
     if (!("Request" in request)) throw new Error("no request");
     await new Promise((resolve) => setTimeout(resolve, 4000));
     framesRead = agent.received.length;
-    agent.send({
-      Response: {
-        generated_by: null,
-        request_id: request.Request.id,
-        response: { GeneratedToken: { SamplerError: "cut by the reload" } },
-      },
-    });
+    agent.respond(request.Request.id, { GeneratedToken: { SamplerError: "cut by the reload" } });
     const body = await (await pending).text();
     expect(body).toContain("cut by the reload");
     expect(body).not.toContain("The agent is not running this request any more");

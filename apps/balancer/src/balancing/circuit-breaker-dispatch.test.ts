@@ -60,13 +60,7 @@ describe("circuit breaker in dispatch", () => {
         slots: 1,
         onRequest: (agent, request) => {
           brokenRequests++;
-          agent.send({
-            Response: {
-              generated_by: null,
-              request_id: request.id,
-              response: { GeneratedToken: { SamplerError: "engine failure" } },
-            },
-          });
+          agent.respond(request.id, { GeneratedToken: { SamplerError: "engine failure" } });
         },
       }),
     );
@@ -76,14 +70,7 @@ describe("circuit breaker in dispatch", () => {
         id: "healthy",
         name: "healthy",
         slots: 1,
-        onRequest: (agent, request) =>
-          agent.send({
-            Response: {
-              generated_by: null,
-              request_id: request.id,
-              response: { GeneratedToken: { Done: { usage } } },
-            },
-          }),
+        onRequest: (agent, request) => agent.respond(request.id, { GeneratedToken: { Done: { usage } } }),
       }),
     );
     const managementUrl = `http://${managementAddress}`;
@@ -123,14 +110,8 @@ describe("circuit breaker in dispatch", () => {
         name: "strict",
         slots: 1,
         onRequest: (agent, request) =>
-          agent.send({
-            Response: {
-              generated_by: null,
-              request_id: request.id,
-              response: {
-                GeneratedToken: { SamplerError: "Context exhausted: this slot holds at most 8 tokens" },
-              },
-            },
+          agent.respond(request.id, {
+            GeneratedToken: { SamplerError: "Context exhausted: this slot holds at most 8 tokens" },
           }),
       }),
     );

@@ -8,6 +8,7 @@ import {
   defaultFleetSettings,
   emptyTokenUsage,
   type ModelPoolsResponse,
+  type ResponsePayload,
 } from "@paddler/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunningBalancer } from "../start-balancer.js";
@@ -55,8 +56,7 @@ async function answeringAgent(managementAddress: string, id: string, pool?: stri
     slots: 2,
     ...(pool === undefined ? {} : { pool }),
     onRequest: (self, request) => {
-      const reply = (response: unknown) =>
-        self.send({ Response: { generated_by: null, request_id: request.id, response } } as never);
+      const reply = (response: ResponsePayload) => self.respond(request.id, response);
       if (typeof request.request === "object" && "GenerateEmbeddingBatch" in request.request) {
         for (const document of request.request.GenerateEmbeddingBatch.input_batch)
           reply({

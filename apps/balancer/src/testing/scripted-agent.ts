@@ -2,6 +2,7 @@ import {
   type AgentToBalancerMessage,
   type BalancerToAgentMessage,
   balancerToAgentMessageSchema,
+  type ResponsePayload,
   type SlotAggregatedStatusSnapshot,
 } from "@paddler/protocol";
 import WebSocket from "ws";
@@ -10,6 +11,8 @@ import WebSocket from "ws";
 export interface ScriptedAgent {
   readonly received: BalancerToAgentMessage[];
   send(message: AgentToBalancerMessage): void;
+  /** Answers the request `requestId` (with no `generated_by`, as Paddler's agent does). */
+  respond(requestId: string, response: ResponsePayload): void;
   setSlots(slotsTotal: number): void;
   close(): Promise<void>;
   terminate(): void;
@@ -56,6 +59,8 @@ export async function connectScriptedAgent(options: {
   const agent: ScriptedAgent = {
     received,
     send: (message) => socket.send(JSON.stringify(message)),
+    respond: (requestId, response) =>
+      agent.send({ Response: { generated_by: null, request_id: requestId, response } }),
     setSlots: (slotsTotal) =>
       agent.send({
         Notification: {

@@ -1,7 +1,7 @@
 import { type GeneratedTokenResult, isTerminalGeneratedTokenResult } from "@paddler/protocol";
 import { afterAll, describe, expect, it } from "vitest";
 import { createLlamaEngineFactory } from "./llama-engine-factory.js";
-import { testModelPath as modelPath, testModelState } from "./testing/load-test-engine.js";
+import { testLoadOptions, testModelState } from "./testing/load-test-engine.js";
 import { settlesWithin } from "./testing/settles-within.js";
 
 // 256 cells for 2 slots: 128 each, which a generation fills in a moment.
@@ -21,13 +21,7 @@ afterAll(async () => {
 // reload never finished (fixed in 08df339: the evaluation is closed first).
 describe("a generation that runs into the context limit", () => {
   it("ends with a terminal error, frees its slot, and the model can still be disposed (reload)", async () => {
-    const engine = await factory.load({
-      modelPath,
-      multimodalProjectionPath: null,
-      desiredState,
-      slots: 2,
-      threads: 1,
-    });
+    const engine = await factory.load(testLoadOptions({ desiredState, slots: 2 }));
     let terminal: GeneratedTokenResult | undefined;
     for await (const result of engine.continueFromRawPrompt(
       { raw_prompt: "Once upon a time", max_tokens: 5000, ...endless },
@@ -42,13 +36,7 @@ describe("a generation that runs into the context limit", () => {
   }, 60_000);
 
   it("two at once in one context, and two long generations dropped midway: the model can still be disposed", async () => {
-    const engine = await factory.load({
-      modelPath,
-      multimodalProjectionPath: null,
-      desiredState,
-      slots: 2,
-      threads: 1,
-    });
+    const engine = await factory.load(testLoadOptions({ desiredState, slots: 2 }));
     const run = async (params: object, dropAfter: number | null) => {
       const abort = new AbortController();
       let tokens = 0;

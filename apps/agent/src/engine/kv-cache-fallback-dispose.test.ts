@@ -2,7 +2,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterAll, describe, expect, it } from "vitest";
 import { createLlamaEngineFactory } from "./llama-engine-factory.js";
-import { testModelPath as modelPath, testModelState } from "./testing/load-test-engine.js";
+import { testLoadOptions, testModelState } from "./testing/load-test-engine.js";
 import { settlesWithin } from "./testing/settles-within.js";
 
 // The defaults ask for a Q8_0 KV cache, which this model's head size (8) cannot hold.
@@ -25,13 +25,7 @@ afterAll(async () => {
 // collection had taken that object, disposing the model for a reload waited forever.
 describe("a model whose KV cache type falls back to F16", () => {
   it("says so, and can still be disposed after a garbage collection", async () => {
-    const engine = await factory.load({
-      modelPath,
-      multimodalProjectionPath: null,
-      desiredState,
-      slots: 2,
-      threads: 1,
-    });
+    const engine = await factory.load(testLoadOptions({ desiredState, slots: 2 }));
     expect(engine.warnings.join("\n")).toContain("uses F16/F16");
     await new Promise((resolve) => setTimeout(resolve, 10));
     collectGarbage();

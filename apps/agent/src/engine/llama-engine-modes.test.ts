@@ -7,7 +7,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChatTemplateDoesNotCompileError, ModelCannotBeLoadedError } from "./engine-errors.js";
 import { createLlamaEngineFactory, type LlamaEngineFactory } from "./llama-engine-factory.js";
-import { testModelPath as modelPath, testModelState } from "./testing/load-test-engine.js";
+import { testModelPath as modelPath, testLoadOptions, testModelState } from "./testing/load-test-engine.js";
 
 const never = new AbortController().signal;
 
@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 const load = (desiredState: AgentDesiredState, slots = 2) =>
-  factory.load({ modelPath, multimodalProjectionPath: null, desiredState, slots, threads: 1 });
+  factory.load(testLoadOptions({ desiredState, slots }));
 
 describe("llama engine: load errors and chat templates", () => {
   it("throws ModelCannotBeLoadedError for a missing file", async () => {

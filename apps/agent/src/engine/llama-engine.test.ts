@@ -11,7 +11,7 @@ import {
   greedyTestState,
   loadTestEngine,
   type TestEngine,
-  testModelPath,
+  testLoadOptions,
 } from "./testing/load-test-engine.js";
 
 const template = "{% for m in messages %}{{ m.content }}\n{% endfor %}";
@@ -125,13 +125,12 @@ describe("llama engine: generation", () => {
 
   it("streams ReasoningTokens when the template opens a think block", async () => {
     const thinking = `${template}{% if enable_thinking %}<think>\n{% endif %}`;
-    const thinkingEngine = await factory.load({
-      modelPath: testModelPath,
-      multimodalProjectionPath: null,
-      desiredState: { ...desiredState, chat_template_override: { content: thinking } },
-      slots: 1,
-      threads: 1,
-    });
+    const thinkingEngine = await factory.load(
+      testLoadOptions({
+        desiredState: { ...desiredState, chat_template_override: { content: thinking } },
+        slots: 1,
+      }),
+    );
     try {
       const collected = await collect(
         thinkingEngine.continueFromConversationHistory(

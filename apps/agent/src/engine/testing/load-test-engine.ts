@@ -1,6 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type AgentDesiredState, defaultInferenceParameters } from "@paddler/protocol";
+import type { EngineLoadOptions } from "../inference-engine.js";
 import type { LlamaInferenceEngine } from "../llama-engine.js";
 import { createLlamaEngineFactory, type LlamaEngineFactory } from "../llama-engine-factory.js";
 
@@ -48,6 +49,17 @@ export function greedyTestState({
   });
 }
 
+/** How the engine tests load the test model: on one thread, without a multimodal projection. */
+export function testLoadOptions({
+  desiredState,
+  slots,
+}: {
+  desiredState: AgentDesiredState;
+  slots: number;
+}): EngineLoadOptions {
+  return { modelPath: testModelPath, multimodalProjectionPath: null, desiredState, slots, threads: 1 };
+}
+
 export interface TestEngine extends AsyncDisposable {
   /** The CPU factory that loaded the engine, for tests that load a second one. */
   readonly factory: LlamaEngineFactory;
@@ -64,13 +76,7 @@ export async function loadTestEngine({
 }): Promise<TestEngine> {
   const factory = createLlamaEngineFactory({ gpu: false });
   try {
-    const engine = await factory.load({
-      modelPath: testModelPath,
-      multimodalProjectionPath: null,
-      desiredState,
-      slots,
-      threads: 1,
-    });
+    const engine = await factory.load(testLoadOptions({ desiredState, slots }));
     return {
       factory,
       engine,

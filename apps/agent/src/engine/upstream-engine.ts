@@ -73,10 +73,16 @@ export class UpstreamEngine implements HttpForwardingEngine {
   async #readUpstream(): Promise<void> {
     if (this.#closed.signal.aborted) return;
     let probe: UpstreamProbe;
+    const probeOnce = () =>
+      this.#options.adapter.probe(AbortSignal.any([this.#closed.signal, AbortSignal.timeout(5000)]));
     try {
-      probe = await this.#options.adapter.probe(
-        AbortSignal.any([this.#closed.signal, AbortSignal.timeout(5000)]),
-      );
+      // Asked again at once before the upstream counts as gone: a pooled keep-alive connection the
+      // server closed while idle fails the next request on it ("other side closed"), and one such
+      // race must not take the agent's slots away until the next probe.
+      probe = await probeOnce().catch(() => {
+        if (this.#closed.signal.aborted) throw this.#closed.signal.reason;
+        return probeOnce();
+      });
     } catch (error) {
       probe = { ...unreachable, problem: `unreachable: ${(error as Error).message}` };
     }

@@ -144,7 +144,11 @@ function requestSpans(spans: ReadableSpan[], requestId: string) {
   return { request, child };
 }
 
-const isBefore = (a: [number, number], b: [number, number]) => a[0] < b[0] || (a[0] === b[0] && a[1] <= b[1]);
+// Not after, within 2 ms: the SDK anchors each span's clock to Date.now() (whole milliseconds) when
+// the span starts, so times of different spans can disagree by about a millisecond.
+const spanClockSlackMs = 2;
+const hrMs = ([seconds, nanos]: [number, number]) => seconds * 1000 + nanos / 1e6;
+const isBefore = (a: [number, number], b: [number, number]) => hrMs(a) <= hrMs(b) + spanClockSlackMs;
 
 describe("balancer request tracing", { timeout: 20_000 }, () => {
   it("a buffered request's buffer wait span lasts until a slot frees; an overflow ends its spans with the error status", async () => {

@@ -77,7 +77,11 @@ export async function startLlamaServerProcess(options: {
       await current.exited;
     },
     async busySlots() {
-      const slots = (await (await fetch(`${rootUrl}/slots`)).json()) as { is_processing: boolean }[];
+      // Once more on a connection error: llama-server closes idle keep-alive connections, and a
+      // request that reuses one just then fails with "other side closed".
+      const read = async () =>
+        (await (await fetch(`${rootUrl}/slots`)).json()) as { is_processing: boolean }[];
+      const slots = await read().catch(read);
       return slots.filter((slot) => slot.is_processing).length;
     },
   };

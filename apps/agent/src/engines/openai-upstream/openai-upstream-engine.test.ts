@@ -48,6 +48,32 @@ describe("OpenAI-compatible upstream engine", () => {
     upstream = null;
   });
 
+  it("keeps its slots when one probe fails on a connection the server had closed (asked again at once)", async () => {
+    upstream = await startTestOpenAIUpstream();
+    const adapter = createOpenAIUpstreamAdapter({ rootUrl: upstream.rootUrl, apiKey: null, slots: 2 });
+    let failNext = false;
+    const engine = new UpstreamEngine({
+      adapter: {
+        ...adapter,
+        probe: (signal) => {
+          if (!failNext) return adapter.probe(signal);
+          failNext = false;
+          return Promise.reject(new TypeError("fetch failed", { cause: new Error("other side closed") }));
+        },
+      },
+      slotCap: 2,
+      logger,
+    });
+    closers.push(() => engine[Symbol.asyncDispose]());
+    await engine.start();
+    expect(engine.slotsTotal).toBe(2);
+    failNext = true;
+    await engine.refresh();
+    expect(failNext).toBe(false);
+    expect(engine.slotsTotal).toBe(2);
+    expect(engine.lastProbe.problem).toBeNull();
+  });
+
   it("takes the server's root however the URL is written", () => {
     expect(openAIRootUrl("http://host:8000/v1/")).toBe("http://host:8000");
     expect(openAIRootUrl("http://host:8000")).toBe("http://host:8000");

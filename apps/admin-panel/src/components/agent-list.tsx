@@ -37,7 +37,8 @@ export function AgentList({
           {title} <span className="muted">({agents.length})</span>
         </h2>
         <p className="summary" data-testid="fleet-summary">
-          {processing} of {total} slots busy · {desired} desired
+          {/* Not "of total": a draining agent still runs requests on slots it no longer counts. */}
+          {processing} busy · {total} of {desired} slots up
           {attention > 0 ? <span className="error"> · {attention} need attention</span> : null}
         </p>
       </div>

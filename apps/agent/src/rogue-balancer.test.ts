@@ -15,7 +15,7 @@ import { type WebSocket, WebSocketServer } from "ws";
 import { type RunningAgent, startAgent } from "./start-agent.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const modelPath = path.resolve(repoRoot, "../shared/models/stories260K.gguf");
+const modelPath = path.resolve(repoRoot, "models/stories260K.gguf");
 
 const desiredState: AgentDesiredState = {
   chat_template_override: {

@@ -4,6 +4,8 @@ import {
   type AgentRequest,
   type AgentToBalancerMessage,
   emptyTokenUsage,
+  isTerminalEmbeddingResult,
+  isTerminalGeneratedTokenResult,
   type ResponsePayload,
   type TraceContext,
 } from "@paddler/protocol";
@@ -151,6 +153,7 @@ export class RequestRunner {
   }): Promise<void> {
     const { signal } = running.abort;
     const engineOptions = { traceContext: trace?.traceContext };
+    let answered = false;
     try {
       if ("ForwardHttp" in request) {
         if (!canForwardHttp(engine)) {
@@ -171,6 +174,7 @@ export class RequestRunner {
           engineOptions,
         )) {
           if (signal.aborted) break;
+          answered ||= isTerminalEmbeddingResult(result);
           respond({ Embedding: result });
         }
       } else {
@@ -186,10 +190,16 @@ export class RequestRunner {
           // Nothing after a cancel: the one terminal reply below is the last word.
           if (signal.aborted) break;
           trace?.result(result);
+          answered ||= isTerminalGeneratedTokenResult(result);
           respond({ GeneratedToken: result });
         }
       }
-      if (!signal.aborted) return;
+      if (!signal.aborted) {
+        // An engine being unloaded (a reload that began as this request arrived) ends its streams
+        // without a word; the request still gets its one terminal reply.
+        if (!answered) respondWithError(respond, request, engineGoneMessage);
+        return;
+      }
       if (running.cancelReason !== null) respondWithError(respond, request, running.cancelReason);
       // A stopped request ends quietly in the engine; tell the balancer so it frees the slot now.
       else if ("GenerateEmbeddingBatch" in request) respond({ Embedding: "Done" });
@@ -211,6 +221,9 @@ export class RequestRunner {
     }
   }
 }
+
+const engineGoneMessage =
+  "The engine stopped before answering this request (the agent is reloading or unloading its model); send it again";
 
 function respondWithError(
   respond: (response: ResponsePayload) => void,

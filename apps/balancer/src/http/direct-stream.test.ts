@@ -1,6 +1,7 @@
 import { ServerResponse } from "node:http";
 import { Hono } from "hono";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { directOutgoing } from "./direct-stream.js";
 import { type ServedApp, serveApp } from "./serve-app.js";
 import { pushTextResponse, textStreamResponse } from "./text-stream-response.js";
 
@@ -15,6 +16,40 @@ afterEach(async () => {
 const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe("streamed bodies served straight to Node's response", () => {
+  it("serves a push body without a Web stream under serveApp, and with one anywhere else", async () => {
+    const seen: boolean[] = [];
+    // A header set after the route answered makes Hono build a new Response around the route's.
+    const app = new Hono().use(async (c, next) => {
+      await next();
+      c.header("X-After", "1");
+    });
+    app.get("/push", (c) => {
+      const direct = directOutgoing(c.env);
+      seen.push(direct !== undefined);
+      return pushTextResponse({
+        start: (out) => {
+          out.write("a\n");
+          setTimeout(() => {
+            out.write("b\n");
+            out.end();
+          }, 5);
+        },
+        onCancel: () => {},
+        headers: { "Content-Type": "application/json" },
+        direct,
+      });
+    });
+    served = await serveApp({ app, host: "127.0.0.1", port: 0 });
+    const response = await fetch(`http://${served.address}/push`);
+    expect(response.headers.get("cache-control")).toBe("no-cache");
+    expect(response.headers.get("x-after")).toBe("1");
+    expect(await response.text()).toBe("a\nb\n");
+    // Hono's own app.request() has no Node response to write to: the Web stream carries the body.
+    const inProcess = await app.request("/push");
+    expect(await inProcess.text()).toBe("a\nb\n");
+    expect(seen).toEqual([true, false]);
+  });
+
   it("keeps the body and headers, and sends chunks of one event-loop turn in one write", async () => {
     let cancelled = false;
     const app = new Hono().get("/stream", () => {

@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import type { TextOut } from "./direct-stream.js";
 import { pushTextResponse, textStreamResponse } from "./text-stream-response.js";
 
@@ -17,6 +18,10 @@ export function ndjsonTextResponse(chunks: AsyncIterable<string>, onCancel: () =
 }
 
 /** The same, for lines (each ending in `\n`) written by calls as they come (see pushTextResponse). */
-export function ndjsonPushResponse(start: (out: TextOut) => void, onCancel: () => void): Response {
-  return pushTextResponse({ start, onCancel, headers: ndjsonHeaders });
+export function ndjsonPushResponse(
+  start: (out: TextOut) => void,
+  onCancel: () => void,
+  direct?: ServerResponse,
+): Response {
+  return pushTextResponse({ start, onCancel, headers: ndjsonHeaders, direct });
 }

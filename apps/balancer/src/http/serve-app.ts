@@ -80,7 +80,7 @@ export async function serveApp({ app, host, port, flag, ...overrides }: ServeApp
     }
     // Streamed inference bodies skip the Web stream: chunks go straight to Node's response.
     const outgoing = (rest[0] as { outgoing?: unknown } | undefined)?.outgoing;
-    const direct = outgoing instanceof ServerResponse ? takeDirectSource(response) : undefined;
+    const direct = outgoing instanceof ServerResponse ? takeDirectSource(response, outgoing) : undefined;
     if (direct && outgoing instanceof ServerResponse) {
       writeDirect(response, direct, outgoing);
       return RESPONSE_ALREADY_SENT;

@@ -1,4 +1,5 @@
-import { registerDirectSource, type TextOut } from "./direct-stream.js";
+import type { ServerResponse } from "node:http";
+import { registerBodilessSource, registerDirectSource, type TextOut } from "./direct-stream.js";
 
 const cacheControl = { "Cache-Control": "no-cache" };
 
@@ -48,7 +49,18 @@ export function pushTextResponse(options: {
   start: (out: TextOut) => void;
   onCancel: () => void;
   headers: Record<string, string>;
+  /** Node's response when serveApp serves the request (see directOutgoing): no Web stream then. */
+  direct?: ServerResponse | undefined;
 }): Response {
+  const headers = { ...cacheControl, ...options.headers };
+  if (options.direct) {
+    registerBodilessSource(options.direct, {
+      kind: "push",
+      start: options.start,
+      onCancel: options.onCancel,
+    });
+    return new Response(null, { status: 200, headers });
+  }
   const encoder = new TextEncoder();
   let started = false;
   let closed = false;
@@ -84,5 +96,5 @@ export function pushTextResponse(options: {
     { highWaterMark: 0 },
   );
   registerDirectSource(body, { kind: "push", start: options.start, onCancel: options.onCancel });
-  return new Response(body, { status: 200, headers: { ...cacheControl, ...options.headers } });
+  return new Response(body, { status: 200, headers });
 }

@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import type { TextOut } from "../http/direct-stream.js";
 import { pushTextResponse, textStreamResponse } from "../http/text-stream-response.js";
 
@@ -27,6 +28,10 @@ export function sseResponse(messages: AsyncIterable<SseMessage>, onCancel: () =>
 }
 
 /** The same for messages written by calls as they come (see pushTextResponse); `out` takes sseText. */
-export function ssePushResponse(start: (out: TextOut) => void, onCancel: () => void): Response {
-  return pushTextResponse({ start, onCancel, headers: sseHeaders });
+export function ssePushResponse(
+  start: (out: TextOut) => void,
+  onCancel: () => void,
+  direct?: ServerResponse,
+): Response {
+  return pushTextResponse({ start, onCancel, headers: sseHeaders, direct });
 }

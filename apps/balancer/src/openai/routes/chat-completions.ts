@@ -2,6 +2,7 @@ import type { Logger } from "@paddler/logger";
 import { Hono } from "hono";
 import { nanoid } from "nanoid";
 import type { Dispatcher } from "../../dispatch/dispatcher.js";
+import { directOutgoing } from "../../http/direct-stream.js";
 import { dispatchOrigin } from "../../http/dispatch-origin.js";
 import { systemTextOf } from "../../pools/route-model-request.js";
 import { chatCompletionRequestSchema } from "../chat-completion-request.js";
@@ -67,6 +68,7 @@ export function chatCompletionsRoute({ dispatcher, route, logger }: ChatCompleti
           });
         },
         () => generation.abort(),
+        directOutgoing(c.env),
       );
     }
     const generations = await startGenerations({

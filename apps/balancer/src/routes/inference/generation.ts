@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import {
   type AgentRequest,
   continueFromConversationHistoryParamsSchema,
@@ -9,6 +10,7 @@ import { nanoid } from "nanoid";
 import type { DispatchEvent, Dispatcher } from "../../dispatch/dispatcher.js";
 import { checkRequestLimits, type RequestLimits } from "../../dispatch/request-limits.js";
 import { InvalidRequestError, TokenGenerationDisabledError } from "../../errors.js";
+import { directOutgoing } from "../../http/direct-stream.js";
 import { dispatchOrigin } from "../../http/dispatch-origin.js";
 import { ndjsonPushResponse } from "../../http/ndjson-response.js";
 import { parseJsonBody } from "../../http/parse-json-body.js";
@@ -42,6 +44,8 @@ export function streamDispatch(options: {
   pool?: string;
   sessionKey?: string | undefined;
   trace?: TraceOrigin;
+  /** Node's response when serveApp serves the request (see directOutgoing). */
+  direct?: ServerResponse | undefined;
 }): Response {
   const { dispatcher, request } = options;
   const requestId = options.requestId ?? nanoid();
@@ -58,6 +62,7 @@ export function streamDispatch(options: {
       );
     },
     () => abort.abort(),
+    options.direct,
   );
 }
 
@@ -84,6 +89,7 @@ export function generationRoutes({ fleet, dispatcher, limits }: GenerationRoutes
         dispatcher,
         request,
         ...dispatchOrigin(c, target),
+        direct: directOutgoing(c.env),
       });
     })
     .post("/continue_from_raw_prompt", async (c) => {
@@ -94,6 +100,7 @@ export function generationRoutes({ fleet, dispatcher, limits }: GenerationRoutes
         dispatcher,
         request,
         ...dispatchOrigin(c, target),
+        direct: directOutgoing(c.env),
       });
     });
 }

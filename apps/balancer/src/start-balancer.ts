@@ -26,6 +26,7 @@ import { applyFleetFile } from "./pools/fleet-file.js";
 import { poolPickers } from "./pools/pool-pickers.js";
 import { isLoopbackHost } from "./security/is-loopback-host.js";
 import { createSecretMatcher } from "./security/secret-matcher.js";
+import { adminPanelOrigins } from "./web-admin-panel/admin-panel-origins.js";
 import { createWebAdminPanelApp } from "./web-admin-panel/web-admin-panel-app.js";
 
 export interface RunningBalancer {
@@ -239,10 +240,13 @@ export async function startBalancer({
         flag: "--web-admin-panel-addr",
         ...serveLimits,
       });
-      panelOrigins.push(`http://${served.webAdminPanel.address}`);
-      // The configured name too (e.g. localhost), as the browser's origin uses what the user typed.
-      if (config.webAdminPanelAddr.port !== 0)
-        panelOrigins.push(`http://${formatAddr(config.webAdminPanelAddr)}`);
+      panelOrigins.push(
+        ...adminPanelOrigins({
+          bound: served.webAdminPanel.address,
+          configuredHost: config.webAdminPanelAddr.host,
+          configuredPort: config.webAdminPanelAddr.port,
+        }),
+      );
     }
   } catch (error) {
     await Promise.all(Object.values(served).map((service) => service.close()));

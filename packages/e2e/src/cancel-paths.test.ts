@@ -30,7 +30,9 @@ describe("every cancel path frees the engine's sequence", () => {
   beforeAll(async () => {
     cluster = await startTestCluster({ desiredState: null });
     await cluster.putDesiredState(testDesiredState());
-    await cluster.addAgent({ slots: 2, drainTimeoutMs: 1000, shutdownGraceMs: 500 });
+    // The grace is short because the tiny model fills its 512-token context in about half a
+    // second: a longer grace let the request end on its own before the shutdown cut it.
+    await cluster.addAgent({ slots: 2, drainTimeoutMs: 1000, shutdownGraceMs: 50 });
     await cluster.waitForSlots(2);
   });
   afterAll(() => cluster.close());

@@ -3,6 +3,9 @@
 // (overhead ~3.5, scale ~2.5, multi-turn ~2.5, token-cost ~2, throughput ~2, llama-server ~1.5,
 // added-latency ~1, fairness ~0.7, profile ~0.5); a busy machine stretches it towards 30.
 // `pnpm bench --only overhead,scale` runs a subset (the report then says what was skipped).
+// It first builds the balancer and agent packages (tsc, ~25 s; also in a --baseline checkout) and
+// runs them from dist/, as the Docker images do; `--source` skips the build and runs the
+// TypeScript source through tsx instead (quicker to iterate, a few percent more balancer CPU).
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -18,6 +21,7 @@ import { runScaleBench } from "./benches/scale-bench.js";
 import { runTokenCostBench } from "./benches/token-cost-bench.js";
 import { machineInfo } from "./lib/machine-info.js";
 import { modelPath, repoRoot, resultsDir } from "./lib/repo-paths.js";
+import { buildWorkspace, usePackageSource } from "./lib/workspace-build.js";
 import { flameGraphSvg } from "./profile/flame-graph-svg.js";
 import { barChartSvg } from "./report/bar-chart-svg.js";
 import type { BenchResults } from "./report/bench-results.js";
@@ -36,7 +40,12 @@ const names = [
   "multi-turn",
 ] as const;
 const { values } = parseArgs({
-  options: { only: { type: "string" }, quick: { type: "boolean" }, baseline: { type: "string" } },
+  options: {
+    only: { type: "string" },
+    quick: { type: "boolean" },
+    baseline: { type: "string" },
+    source: { type: "boolean" },
+  },
 });
 // --quick: short runs to check the benches work; its figures are not for the report.
 const quickScale = values.quick ? 0.3 : 1;
@@ -46,6 +55,7 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 
 const results: BenchResults = {
   machine: machineInfo(),
+  packagesFrom: values.source ? "source" : "dist",
   durations: {},
   problems: [],
   overhead: null,
@@ -85,6 +95,14 @@ async function step<T>(
 }
 
 const started = performance.now();
+usePackageSource(values.source ? "source" : "dist");
+if (!values.source) {
+  log("# build");
+  const buildStarted = performance.now();
+  await buildWorkspace(repoRoot, log);
+  if (values.baseline) await buildWorkspace(values.baseline, log);
+  results.durations.build = (performance.now() - buildStarted) / 1000;
+}
 // The synthetic agent still loads the desired state's model path (it never reads it), so every
 // bench that starts an agent needs the model file.
 results.overhead = await step("overhead", true, () =>

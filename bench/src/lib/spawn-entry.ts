@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
 import { repoRoot } from "./repo-paths.js";
+import { packageSource } from "./workspace-build.js";
 
 export interface SpawnedEntry<Ready> {
   readonly child: ChildProcess;
@@ -24,7 +25,9 @@ export interface SpawnEntryOptions {
 
 /**
  * Starts a bench entry as its own node process (tsx as an import hook, not the tsx CLI, so the
- * pid we get is the process doing the work and /proc CPU figures are its own).
+ * pid we get is the process doing the work and /proc CPU figures are its own). The entry itself is
+ * TypeScript loaded by tsx; the `@paddler/*` packages it imports resolve to their tsc output
+ * (`dist/`, as in the Docker images) unless the bench runs with `--source` (workspace-build.ts).
  */
 export async function spawnEntry<Ready>({
   file,
@@ -35,7 +38,12 @@ export async function spawnEntry<Ready>({
 }: SpawnEntryOptions): Promise<SpawnedEntry<Ready>> {
   const child = fork(file, [...args], {
     cwd,
-    execArgv: ["--import", "tsx", "--conditions=@paddler/source", ...nodeFlags],
+    execArgv: [
+      "--import",
+      "tsx",
+      ...(packageSource() === "source" ? ["--conditions=@paddler/source"] : []),
+      ...nodeFlags,
+    ],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const ready = await new Promise<Ready>((resolve, reject) => {

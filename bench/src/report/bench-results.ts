@@ -12,6 +12,11 @@ import type { MachineInfo } from "../lib/machine-info.js";
 /** Everything one `pnpm bench` run measured; also written raw to bench/results/results.json. */
 export interface BenchResults {
   machine: MachineInfo;
+  /**
+   * Where the balancer and agent ran from: "dist" (the tsc output, as in the Docker images) or
+   * "source" (TypeScript through tsx, `--source`); absent in results from before, which ran source.
+   */
+  packagesFrom?: "dist" | "source";
   /** Seconds each bench took, by name. */
   durations: Record<string, number>;
   /** Benches that failed or were skipped, with why. */

@@ -276,6 +276,13 @@ function overheadSection(overhead: OverheadResult): string[] {
   return lines;
 }
 
+/** The method line saying which build of the balancer and agent the figures are of. */
+function packagesFromText(packagesFrom: BenchResults["packagesFrom"]): string {
+  return packagesFrom === "dist"
+    ? "The balancer and agent run from the tsc output (`dist/`, built at the start of the run), as in the Docker images; only the bench's own entry scripts load through tsx."
+    : "The balancer and agent ran from their TypeScript source through tsx (`--source`, or a run from before the bench built them): tsx's esbuild transform wraps every closure in `__name(...)`, a few percent more balancer CPU than the deployed build (the Docker images run the tsc output).";
+}
+
 /** REPORT.md: headline figures first, then goals, the machine, and each bench's table. */
 export function renderReport(results: BenchResults, charts: string[]): string {
   const { machine } = results;
@@ -310,7 +317,9 @@ export function renderReport(results: BenchResults, charts: string[]): string {
     "",
     `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Linux ${machine.kernel}, Node ${machine.node}; run ${machine.date}. The machine is shared with other work while the bench runs${machine.loadAverage !== undefined ? ` (load average ${machine.loadAverage} on ${machine.cores} cores when this run started${machine.loadAverage > machine.cores * 2 ? ": saturated, so every absolute figure here is inflated several times over a quiet run and open-loop rates queue up" : ""})` : ""}, so absolute times are noisy: compare the ratios, which come from targets interleaved in the same run.`,
     "",
-    "Rerun: `pnpm bench` (`apt-get install -y nginx wrk` for those targets). Raw figures: `bench/results/results.json` (not committed).",
+    packagesFromText(results.packagesFrom),
+    "",
+    "Rerun: `pnpm bench` (`apt-get install -y nginx wrk` for those targets; `--source` runs the TypeScript source without a build, `--only a,b` a subset, `--quick` short runs). Raw figures: `bench/results/results.json` (not committed).",
     "",
   );
   for (const chart of charts.filter((name) => name !== "balancer-flame.svg"))

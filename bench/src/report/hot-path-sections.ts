@@ -1,6 +1,7 @@
 import type { FairnessResult } from "../benches/fairness-bench.js";
 import type { ProfileResult } from "../benches/profile-bench.js";
 import type { TokenCostResult } from "../benches/token-cost-bench.js";
+import { cpuBreakdownSection } from "./cpu-breakdown-section.js";
 
 const us = (value: number) => (Number.isFinite(value) ? `${value.toFixed(0)} µs` : "n/a");
 const us1 = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} µs` : "n/a");
@@ -84,11 +85,18 @@ export function profileSection(result: ProfileResult, chart: string | null): str
   const lines = [
     "## Where the balancer's CPU goes (issue 16)",
     "",
-    `A V8 CPU profile of the balancer process (inspector, 200 µs sampling, start-up left out) under ${result.load}; ${result.streams.toLocaleString("en")} streams. The process was busy in ${pct(result.busyShare)} of the samples; shares below are of the busy samples. Self = in the function itself; total = with everything it called.`,
+    `A V8 CPU profile of the balancer process (inspector, 200 µs sampling, start-up left out) under ${result.load}; ${result.streams.toLocaleString("en")} streams${result.phases ? ", each load profiled apart" : ""}. The process was busy in ${pct(result.busyShare)} of the samples; shares below are of the busy samples.`,
     "",
   ];
+  if (result.phases)
+    lines.push(...cpuBreakdownSection(result.phases), "", "### Flame graph and top frames", "");
   if (chart) lines.push(`![balancer flame graph](${chart})`, "");
-  lines.push("| # | frame | self | total |", "| --- | --- | --- | --- |");
+  lines.push(
+    `The ${result.phases ? "loads' profiles together" : "profile"}; self = in the function itself, total = with everything it called.`,
+    "",
+    "| # | frame | self | total |",
+    "| --- | --- | --- | --- |",
+  );
   result.frames.forEach((frame, index) => {
     lines.push(
       `| ${index + 1} | \`${frame.name.replace(/\|/g, "\\|")}\` | ${pct(frame.selfShare)} | ${pct(frame.totalShare)} |`,

@@ -83,6 +83,11 @@ export async function runTokenCostBench(options: TokenCostBenchOptions): Promise
     ? await startNginx({ executable: nginxExecutable, upstreamPort: direct.ready.port })
     : null;
   if (!nginx) notes.push("nginx is not installed: its rows are missing.");
+  // What Node's own HTTP server and client cost per stream and per token: the floor for a Node balancer.
+  const nodeRelay = await spawnEntry<{ port: number }>({
+    file: benchFile("targets/node-relay-main.ts"),
+    args: [String(direct.ready.port)],
+  });
   const cluster = await startBenchCluster({ agents: 1, slotsPerAgent: 256, engine: "synthetic" });
   const baseline = options.baselineRoot
     ? await startBenchCluster({
@@ -118,6 +123,12 @@ export async function runTokenCostBench(options: TokenCostBenchOptions): Promise
       backend: { name: "backend", pid: direct.pid },
       run: http(`http://127.0.0.1:${nginx.port}/v1/chat/completions`, openAiBody),
     });
+  targets.push({
+    route: "node relay",
+    proxy: { name: "node relay", pid: nodeRelay.pid },
+    backend: { name: "backend", pid: direct.pid },
+    run: http(`http://127.0.0.1:${nodeRelay.ready.port}/v1/chat/completions`, openAiBody),
+  });
   const balancerRoutes = (of: typeof cluster, suffix: string): RouteTarget[] => {
     const balancer = { name: "balancer", pid: of.balancer.pid };
     const agent = { name: "agent", pid: of.agents[0]?.pid ?? -1 };
@@ -210,6 +221,7 @@ export async function runTokenCostBench(options: TokenCostBenchOptions): Promise
     await cluster.stop();
     await baseline?.stop();
     await nginx?.stop();
+    await nodeRelay.stop();
     await direct.stop();
   }
   const rows = targets.map((target): TokenCostRow => {

@@ -1,5 +1,5 @@
 import type { BenchResults } from "./bench-results.js";
-import { goals } from "./render-report.js";
+import { goals } from "./goals.js";
 
 export const HEADLINE_START = "<!-- bench-headline:start (written by `pnpm bench` / `pnpm bench:readme`) -->";
 export const HEADLINE_END = "<!-- bench-headline:end -->";

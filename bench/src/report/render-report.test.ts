@@ -3,7 +3,8 @@ import type { ProfilePhase } from "../benches/profile-bench.js";
 import type { TokenCostRow } from "../benches/token-cost-bench.js";
 import { type CpuCategory, emptyCounts } from "../profile/cpu-categories.js";
 import type { BenchResults } from "./bench-results.js";
-import { goals, renderReport } from "./render-report.js";
+import { goals } from "./goals.js";
+import { renderReport } from "./render-report.js";
 
 const phase = (
   route: ProfilePhase["route"],

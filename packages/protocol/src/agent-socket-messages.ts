@@ -35,10 +35,13 @@ export const agentNotificationSchema = z.union([
 ]);
 export type AgentNotification = z.infer<typeof agentNotificationSchema>;
 
-/** Every frame an agent sends to the balancer on `/api/v1/agent_socket/{id}`. */
+/**
+ * Every frame an agent sends to the balancer on `/api/v1/agent_socket/{id}`. Responses first: they
+ * are nearly every frame, and zod tries the options in order.
+ */
 export const agentToBalancerMessageSchema = z.union([
-  taggedVariant("Notification", agentNotificationSchema),
   taggedVariant("Response", responseEnvelopeSchema),
+  taggedVariant("Notification", agentNotificationSchema),
   taggedVariant("Error", errorEnvelopeSchema),
 ]);
 export type AgentToBalancerMessage = z.infer<typeof agentToBalancerMessageSchema>;
@@ -62,9 +65,9 @@ export const balancerNotificationSchema = z.union([
 ]);
 export type BalancerNotification = z.infer<typeof balancerNotificationSchema>;
 
-/** Every frame the balancer sends to an agent. */
+/** Every frame the balancer sends to an agent; requests first, as they are nearly every frame. */
 export const balancerToAgentMessageSchema = z.union([
-  taggedVariant("Notification", balancerNotificationSchema),
   taggedVariant("Request", requestEnvelopeSchema(agentRequestSchema)),
+  taggedVariant("Notification", balancerNotificationSchema),
 ]);
 export type BalancerToAgentMessage = z.infer<typeof balancerToAgentMessageSchema>;

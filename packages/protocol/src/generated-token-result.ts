@@ -91,12 +91,14 @@ export const terminalGeneratedTokenResultSchema = z.union([
   ...generationErrorTags.map((tag) => unitVariant(tag)),
 ]);
 
+// One flat union, most frequent first: zod tries the options in order, and a nested union that
+// fails as a whole builds its full error report (a tenth of a Done frame's parse) before the next.
 // The variants built in a loop lose their literal keys in zod's inference; the declared type is exact.
 export const generatedTokenResultSchema = z.union([
-  generatedTokenSchema,
-  toolCallEventSchema,
-  generationExtensionResultSchema,
-  terminalGeneratedTokenResultSchema,
+  ...generatedTokenSchema.options,
+  ...terminalGeneratedTokenResultSchema.options,
+  ...generationExtensionResultSchema.options,
+  ...toolCallEventSchema.options,
 ]) as unknown as z.ZodType<GeneratedTokenResult>;
 
 type ErrorVariant = { [K in GenerationErrorTag]: { [P in K]: string } }[GenerationErrorTag];

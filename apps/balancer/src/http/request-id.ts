@@ -20,8 +20,9 @@ export function requestIdMiddleware(): MiddlewareHandler {
     const incoming = c.req.header("x-request-id");
     const requestId = incoming !== undefined && requestIdPattern.test(incoming) ? incoming : nanoid();
     c.set("requestId", requestId);
-    c.header("X-Request-Id", requestId);
     await next();
+    // Set on the final response in place: a header set before the route answered would make hono
+    // rebuild the route's response to merge it.
     if (!c.res.headers.has("X-Request-Id")) c.res.headers.set("X-Request-Id", requestId);
   };
 }

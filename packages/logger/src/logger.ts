@@ -46,26 +46,38 @@ export function createLogger({
 }: CreateLoggerOptions = {}): Logger {
   const threshold = logLevels.indexOf(level);
   const render = format === "pretty" ? prettyRenderer(colorize) : (line: string) => line;
+  return loggerWith({ threshold, render, write, now, enrich }, fields);
+}
+
+/** What a logger and all its children share, built once (a child per request must stay cheap). */
+interface LoggerCore {
+  threshold: number;
+  render: (line: string) => string;
+  write: (line: string) => void;
+  now: () => Date;
+  enrich: (() => LogFields | undefined) | undefined;
+}
+
+function loggerWith(core: LoggerCore, fields: LogFields): Logger {
   const log = (lineLevel: LogLevel, message: string, extra?: LogFields) => {
-    if (logLevels.indexOf(lineLevel) < threshold) return;
+    if (logLevels.indexOf(lineLevel) < core.threshold) return;
     const record = {
-      time: now().toISOString(),
+      time: core.now().toISOString(),
       level: lineLevel,
       msg: message,
       ...fields,
-      ...enrich?.(),
+      ...core.enrich?.(),
       ...extra,
     };
-    write(render(`${JSON.stringify(record, errorReplacer)}\n`));
+    core.write(core.render(`${JSON.stringify(record, errorReplacer)}\n`));
   };
   return {
     debug: (message, extra) => log("debug", message, extra),
     info: (message, extra) => log("info", message, extra),
     warn: (message, extra) => log("warn", message, extra),
     error: (message, extra) => log("error", message, extra),
-    child: (more) =>
-      createLogger({ level, format, colorize, write, now, enrich, fields: { ...fields, ...more } }),
-    isLevelEnabled: (lineLevel) => logLevels.indexOf(lineLevel) >= threshold,
+    child: (more) => loggerWith(core, { ...fields, ...more }),
+    isLevelEnabled: (lineLevel) => logLevels.indexOf(lineLevel) >= core.threshold,
   };
 }
 

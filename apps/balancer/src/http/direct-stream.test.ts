@@ -1,7 +1,7 @@
 import { ServerResponse } from "node:http";
 import { Hono } from "hono";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { directOutgoing } from "./direct-stream.js";
+import { directOutgoing, HEAD_ALONE_AFTER_MS } from "./direct-stream.js";
 import { type ServedApp, serveApp } from "./serve-app.js";
 import { pushTextResponse, textStreamResponse } from "./text-stream-response.js";
 
@@ -164,6 +164,47 @@ describe("streamed bodies served straight to Node's response", () => {
     expect(response.headers.get("cache-control")).toBe("no-cache");
     expect(await response.text()).toBe("a\nb\nc\n");
     expect(writes).toContain("a\nb\n");
+  });
+
+  it("sends the head with the first chunk, or alone once the first chunk is late", async () => {
+    let lateChunkWritten = false;
+    const app = new Hono()
+      .get("/soon", () =>
+        pushTextResponse({
+          start(out) {
+            setTimeout(() => {
+              out.write("a\n");
+              out.end();
+            }, 2);
+          },
+          onCancel: () => {},
+          headers: {},
+        }),
+      )
+      .get("/late", () =>
+        pushTextResponse({
+          start(out) {
+            // A request buffered until a slot frees: its client still learns it was accepted.
+            setTimeout(() => {
+              lateChunkWritten = true;
+              out.write("b\n");
+              out.end();
+            }, HEAD_ALONE_AFTER_MS * 10);
+          },
+          onCancel: () => {},
+          headers: {},
+        }),
+      );
+    served = await serveApp({ app, host: "127.0.0.1", port: 0 });
+    const flushes = vi.spyOn(ServerResponse.prototype, "flushHeaders");
+    const soon = await fetch(`http://${served.address}/soon`);
+    expect(await soon.text()).toBe("a\n");
+    expect(flushes).not.toHaveBeenCalled();
+    const late = await fetch(`http://${served.address}/late`);
+    expect(late.status).toBe(200);
+    expect(lateChunkWritten).toBe(false);
+    expect(flushes).toHaveBeenCalledTimes(1);
+    expect(await late.text()).toBe("b\n");
   });
 
   it("cancels a pushed body when the client goes away mid-stream", async () => {

@@ -15,6 +15,9 @@ export type DirectSource =
   | { kind: "pull"; chunks: AsyncIterator<string>; onCancel: () => void }
   | { kind: "push"; start: (out: TextOut) => void; onCancel: () => void };
 
+/** How long a streamed response's head may wait for its first chunk before it is sent alone. */
+export const HEAD_ALONE_AFTER_MS = 50;
+
 const sources = new WeakMap<ReadableStream, DirectSource>();
 // Keyed by Node's response, not the Response object: Hono makes a new Response when a middleware
 // has set headers before the route answered, and a bodiless one has nothing else to carry a key.
@@ -73,13 +76,24 @@ export function writeDirect(response: Response, source: DirectSource, outgoing: 
     headers[name] = name === "set-cookie" ? response.headers.getSetCookie() : value;
   });
   outgoing.writeHead(response.status, headers);
-  outgoing.flushHeaders();
+  // The head leaves with the first chunk, in the same write (one syscall less per request); a
+  // request that waits longer for it (buffered until a slot frees) gets the head on its own.
+  let headTimer: NodeJS.Timeout | undefined = setTimeout(() => {
+    headTimer = undefined;
+    if (!outgoing.destroyed) outgoing.flushHeaders();
+  }, HEAD_ALONE_AFTER_MS);
+  const stopHeadTimer = () => {
+    if (headTimer === undefined) return;
+    clearTimeout(headTimer);
+    headTimer = undefined;
+  };
   let pending = "";
   let scheduled = false;
   let finished = false;
   const flush = () => {
     scheduled = false;
     if (pending === "" || outgoing.writableEnded || outgoing.destroyed) return;
+    stopHeadTimer();
     const text = pending;
     pending = "";
     outgoing.write(text);
@@ -95,6 +109,7 @@ export function writeDirect(response: Response, source: DirectSource, outgoing: 
   const end = () => {
     if (finished) return;
     finished = true;
+    stopHeadTimer();
     const rest = pending;
     pending = "";
     if (!outgoing.destroyed) outgoing.end(rest);
@@ -104,6 +119,7 @@ export function writeDirect(response: Response, source: DirectSource, outgoing: 
     outgoing.destroy(error instanceof Error ? error : new Error(String(error)));
   };
   const cancel = () => {
+    stopHeadTimer();
     if (finished) return;
     finished = true;
     source.onCancel();

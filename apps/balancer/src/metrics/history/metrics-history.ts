@@ -59,7 +59,19 @@ export function createMetricsHistory({
   const agents = new Map<string, MetricsPoint[]>();
   const listeners = new Set<(update: MetricsHistoryUpdate) => void>();
 
+  // The accumulators each (agent, pool) reports to in this bucket, found once per bucket rather
+  // than per relayed token.
+  let resolved = new Map<string, BucketAccumulator[]>();
   const accumulators = (agent: string | null, pool: string | undefined): BucketAccumulator[] => {
+    const cacheKey = `${agent ?? ""}\u0000${pool ?? DEFAULT_POOL}`;
+    let found = resolved.get(cacheKey);
+    if (found === undefined) {
+      found = resolveAccumulators(agent, pool);
+      resolved.set(cacheKey, found);
+    }
+    return found;
+  };
+  const resolveAccumulators = (agent: string | null, pool: string | undefined): BucketAccumulator[] => {
     const keys = [FLEET, `pool:${pool ?? DEFAULT_POOL}`];
     if (agent !== null && (agents.has(agent) || agents.size < maxAgents)) keys.push(`agent:${agent}`);
     return keys.map((key) => {
@@ -104,6 +116,7 @@ export function createMetricsHistory({
     const closed = current;
     const t = bucketStart;
     current = new Map();
+    resolved = new Map();
     bucketStart = Math.max(bucketStart + bucketMs, Math.floor(now() / bucketMs) * bucketMs);
     const point = (key: string, sample: GaugeSample) =>
       (closed.get(key) ?? new BucketAccumulator()).toPoint(t, bucketMs, sample);

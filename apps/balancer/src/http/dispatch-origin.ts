@@ -18,7 +18,11 @@ export function dispatchOrigin(
   target: { pool: string; sessionKey: string | undefined },
 ): DispatchOrigin {
   return {
-    signal: c.req.raw.signal,
+    // On first read: @hono/node-server builds an AbortController for it, which a route that
+    // learns of the client leaving from Node's response does without.
+    get signal() {
+      return c.req.raw.signal;
+    },
     requestId: c.get("requestId"),
     trace: traceOrigin(c),
     pool: target.pool,

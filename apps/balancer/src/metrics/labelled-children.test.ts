@@ -21,8 +21,13 @@ describe("labelledChildren", () => {
     childOf("a2", "default").observe(0.3);
     expect(made).toBe(2);
     const metrics = await registry.getMetricsAsJSON();
-    const counts = metrics[0]?.values.filter((value) => value.metricName === "h_count");
-    expect(counts?.map((value) => [value.labels.agent, value.value])).toEqual([
+    const values = (metrics[0]?.values ?? []) as {
+      metricName?: string;
+      labels: Record<string, unknown>;
+      value: number;
+    }[];
+    const counts = values.filter((value) => value.metricName === "h_count");
+    expect(counts.map((value) => [value.labels.agent, value.value])).toEqual([
       ["a1", 2],
       ["a2", 1],
     ]);

@@ -6,17 +6,15 @@ import {
   type InferenceClientMessage,
 } from "@paddler/protocol";
 import { Hono } from "hono";
-import { nanoid } from "nanoid";
 import type { DispatchEvent, Dispatcher } from "../../dispatch/dispatcher.js";
 import { checkRequestLimits, type RequestLimits } from "../../dispatch/request-limits.js";
 import { InvalidRequestError, TokenGenerationDisabledError } from "../../errors.js";
 import { directOutgoing } from "../../http/direct-stream.js";
-import { dispatchOrigin } from "../../http/dispatch-origin.js";
+import { type DispatchOrigin, dispatchOrigin } from "../../http/dispatch-origin.js";
 import { ndjsonPushResponse } from "../../http/ndjson-response.js";
 import { parseJsonBody } from "../../http/parse-json-body.js";
 import type { Fleet } from "../../pools/fleet.js";
 import { nativePool, SESSION_HEADER, sessionKeyFrom } from "../../pools/native-pool.js";
-import type { TraceOrigin } from "../../tracing/request-trace.js";
 import { clientMessageSerializer } from "./client-message-serializer.js";
 
 export interface GenerationRoutesDeps {
@@ -39,25 +37,24 @@ export function toClientMessage(event: DispatchEvent, requestId: string): Infere
 export function streamDispatch(options: {
   dispatcher: Dispatcher;
   request: AgentRequest;
-  signal: AbortSignal;
-  requestId?: string;
-  pool?: string;
-  sessionKey?: string | undefined;
-  trace?: TraceOrigin;
+  origin: DispatchOrigin;
   /** Node's response when serveApp serves the request (see directOutgoing). */
   direct?: ServerResponse | undefined;
 }): Response {
-  const { dispatcher, request } = options;
-  const requestId = options.requestId ?? nanoid();
+  const { dispatcher, request, origin } = options;
+  const requestId = origin.requestId;
   const abort = new AbortController();
-  options.signal.addEventListener("abort", () => abort.abort(), { once: true });
+  // Served directly, the response is written at once and its close cancels the request (the
+  // source's onCancel below), so the client's Web signal, an AbortController of its own, is
+  // never built.
+  if (!options.direct) origin.signal.addEventListener("abort", () => abort.abort(), { once: true });
   const serialize = clientMessageSerializer(requestId);
   return ndjsonPushResponse(
     (out) => {
       void dispatcher.dispatchTo(
         request,
         abort.signal,
-        { requestId, pool: options.pool, sessionKey: options.sessionKey, trace: options.trace },
+        { requestId, pool: origin.pool, sessionKey: origin.sessionKey, trace: origin.trace },
         { event: (event) => out.write(`${serialize(event)}\n`), end: () => out.end() },
       );
     },
@@ -88,7 +85,7 @@ export function generationRoutes({ fleet, dispatcher, limits }: GenerationRoutes
       return streamDispatch({
         dispatcher,
         request,
-        ...dispatchOrigin(c, target),
+        origin: dispatchOrigin(c, target),
         direct: directOutgoing(c.env),
       });
     })
@@ -99,7 +96,7 @@ export function generationRoutes({ fleet, dispatcher, limits }: GenerationRoutes
       return streamDispatch({
         dispatcher,
         request,
-        ...dispatchOrigin(c, target),
+        origin: dispatchOrigin(c, target),
         direct: directOutgoing(c.env),
       });
     });

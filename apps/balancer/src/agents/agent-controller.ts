@@ -89,6 +89,11 @@ export class AgentController {
     return this.#deregistered || this.#drainedByOperator ? 0 : this.#status.slots_total;
   }
 
+  /** The ForwardHttp protocol version the agent's engine offers; 0 for none (the built-in engine). */
+  get forwardHttpVersion(): number {
+    return this.#status.engine?.forward_http_version ?? 0;
+  }
+
   get drainedByOperator(): boolean {
     return this.#drainedByOperator;
   }

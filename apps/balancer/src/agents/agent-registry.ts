@@ -54,6 +54,12 @@ export class AgentRegistry {
     return [...this.#agents.values()];
   }
 
+  /** Whether some agent, in any pool, satisfies `test` (no array or snapshot built). */
+  some(test: (agent: AgentController) => boolean): boolean {
+    for (const agent of this.#agents.values()) if (test(agent)) return true;
+    return false;
+  }
+
   /** The agents serving one pool. */
   inPool(pool: ModelPoolName): AgentController[] {
     return this.all().filter((agent) => agent.pool === pool);

@@ -5,6 +5,7 @@ import {
   parseJsonWithLimits,
 } from "@paddler/protocol";
 import type { Context, MiddlewareHandler } from "hono";
+import type { AgentController } from "../agents/agent-controller.js";
 import type { AgentRegistry } from "../agents/agent-registry.js";
 import type { DispatchEvent, Dispatcher } from "../dispatch/dispatcher.js";
 import { ModelNotFoundError } from "../errors.js";
@@ -34,11 +35,12 @@ const forwardedHeaders = ["content-type", "accept", "anthropic-version", "anthro
  * least one.
  */
 export function allAgentsForward(registry: AgentRegistry, pool: string = DEFAULT_MODEL_POOL): boolean {
-  const agents = registry.snapshots(pool);
-  return (
-    agents.length > 0 &&
-    agents.every((agent) => (agent.engine?.forward_http_version ?? 0) >= FORWARD_HTTP_VERSION)
-  );
+  const agents = registry.inPool(pool);
+  return agents.length > 0 && agents.every(forwards);
+}
+
+function forwards(agent: AgentController): boolean {
+  return agent.forwardHttpVersion >= FORWARD_HTTP_VERSION;
 }
 
 const text = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
@@ -124,6 +126,9 @@ export function forwardToAgents(deps: {
 }): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.method !== "POST" || !forwardablePaths.has(c.req.path)) return next();
+    // No agent anywhere forwards (a fleet of built-in engines): the body is not read here, so the
+    // translated route reads it once, as text, and parses it once.
+    if (!deps.registry.some(forwards)) return next();
     // Hono keeps the body read here for the translated route, should the request go on to it.
     const body = Buffer.from(await c.req.arrayBuffer());
     const target = poolFor(c, deps.route, body);

@@ -12,6 +12,7 @@ import {
 import { Hono } from "hono";
 import type { WSEvents } from "hono/ws";
 import { UnauthorizedError } from "../errors.js";
+import { corkForThisTurn } from "../http/cork-for-this-turn.js";
 import { startHeartbeat } from "../http/heartbeat.js";
 import type { SecretMatcher } from "../security/secret-matcher.js";
 import { AgentController } from "./agent-controller.js";
@@ -141,6 +142,8 @@ export function agentSocketRoute({ registry, placement, logger, joinSecret = nul
                 connection: {
                   send: (frame) => {
                     if (ws.readyState !== 1) return;
+                    // Requests dispatched to this agent in one turn leave in one write.
+                    corkForThisTurn(ws.raw);
                     ws.send(JSON.stringify(frame));
                     framesSent++;
                   },

@@ -35,7 +35,8 @@ export async function parseOpenAIBody<Schema extends z.ZodType>(
   }
   const result = schema.safeParse(parsed.value);
   if (result.success) {
-    if (logger) {
+    // Only worked out when they would be written (two walks over the body per request otherwise).
+    if (logger && (logger.isLevelEnabled?.("debug") ?? true)) {
       const ignored = droppedKeys(parsed.value, result.data);
       if (ignored.length > 0)
         logger.debug("ignored unknown request keys", { path: c.req.path, keys: ignored.slice(0, 50) });

@@ -32,6 +32,12 @@ describe("parseAgentFrame", () => {
       reason: "JSON nests deeper than 128 levels",
       closeCode: 1009,
     });
+    // A short one too, which is parsed before it is scanned: refused before zod walks it.
+    expect(parseAgentFrame(`${"[".repeat(200)}${"]".repeat(200)}`)).toEqual({
+      ok: false,
+      reason: "JSON nests deeper than 128 levels",
+      closeCode: 1009,
+    });
     expect(parseAgentFrame(token({ GeneratedToken: { ContentToken: "a" } }, { extra: 1 }))).toMatchObject({
       ok: false,
     });

@@ -1,6 +1,7 @@
 import {
   type AgentToBalancerMessage,
   agentToBalancerMessageSchema,
+  exceedsJsonLimits,
   formatZodError,
   parseJsonWithLimits,
 } from "@paddler/protocol";
@@ -42,18 +43,38 @@ function asTokenFrame(json: unknown): AgentToBalancerMessage | null {
   return json as AgentToBalancerMessage;
 }
 
+/**
+ * A frame this short is parsed before the limits are scanned: whatever it holds, JSON.parse builds
+ * at most a few thousand values from it, and a token frame (checked next, four levels deep) needs no
+ * scan at all. Every other frame is scanned before zod walks it, as a long one is before parsing.
+ */
+const PARSE_FIRST_BELOW = 4096;
+
 /** Parses and validates one agent frame; token frames take a fast path, everything else the schema. */
 export function parseAgentFrame(data: string): ParsedAgentFrame {
-  const parsed = parseJsonWithLimits(data);
-  if (!parsed.ok)
-    return parsed.kind === "limit"
-      ? { ok: false, reason: parsed.reason, closeCode: 1009 }
-      : { ok: false, reason: "frame is not JSON", closeCode: 1007 };
-  const json = parsed.value;
-  const token = asTokenFrame(json);
-  if (token) return { ok: true, message: token };
+  let json: unknown;
+  if (data.length < PARSE_FIRST_BELOW) {
+    try {
+      json = JSON.parse(data);
+    } catch {
+      return notJson;
+    }
+    const token = asTokenFrame(json);
+    if (token) return { ok: true, message: token };
+    const breach = exceedsJsonLimits(data);
+    if (breach !== null) return { ok: false, reason: breach, closeCode: 1009 };
+  } else {
+    const parsed = parseJsonWithLimits(data);
+    if (!parsed.ok)
+      return parsed.kind === "limit" ? { ok: false, reason: parsed.reason, closeCode: 1009 } : notJson;
+    json = parsed.value;
+    const token = asTokenFrame(json);
+    if (token) return { ok: true, message: token };
+  }
   const message = agentToBalancerMessageSchema.safeParse(json);
   return message.success
     ? { ok: true, message: message.data }
     : { ok: false, reason: `invalid frame: ${formatZodError(message.error)}`, closeCode: 1007 };
 }
+
+const notJson: ParsedAgentFrame = { ok: false, reason: "frame is not JSON", closeCode: 1007 };

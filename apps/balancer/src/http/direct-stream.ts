@@ -96,14 +96,18 @@ export function writeDirect(response: Response, source: DirectSource, outgoing: 
     stopHeadTimer();
     const text = pending;
     pending = "";
-    outgoing.write(text);
+    try {
+      writeNow(outgoing, text);
+    } catch (error) {
+      fail(error);
+    }
   };
   const write = (chunk: string) => {
     if (finished) return;
     pending += chunk;
     if (!scheduled) {
       scheduled = true;
-      setImmediate(flush);
+      flushThisTurn(flush);
     }
   };
   const end = () => {
@@ -148,4 +152,32 @@ export function writeDirect(response: Response, source: DirectSource, outgoing: 
       fail(error);
     }
   })();
+}
+
+// One check-phase callback per event-loop turn flushes every response that got chunks in it,
+// instead of one Immediate per response per turn (one per relayed token under a steady stream).
+let dueThisTurn: (() => void)[] = [];
+function flushThisTurn(flush: () => void): void {
+  dueThisTurn.push(flush);
+  if (dueThisTurn.length === 1) setImmediate(flushAll);
+}
+function flushAll(): void {
+  const due = dueThisTurn;
+  dueThisTurn = [];
+  for (const flush of due) flush();
+}
+
+/**
+ * A chunk written with the socket already corked goes out on the uncork, in this call: Node
+ * otherwise corks it itself and uncorks on the next tick, one more callback per relayed chunk.
+ */
+function writeNow(outgoing: ServerResponse, text: string): void {
+  const socket = outgoing.socket;
+  if (socket === null) {
+    outgoing.write(text);
+    return;
+  }
+  socket.cork();
+  outgoing.write(text);
+  socket.uncork();
 }

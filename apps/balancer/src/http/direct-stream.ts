@@ -37,9 +37,18 @@ export function directOutgoing(env: unknown): ServerResponse | undefined {
  * Registers the source of a Response made without a body, for a request served directly: no Web
  * stream is built at all (building one cost about a tenth of the balancer's CPU per request).
  */
-export function registerBodilessSource(outgoing: ServerResponse, source: DirectSource): void {
+export function registerBodilessSource(
+  outgoing: ServerResponse,
+  source: DirectSource,
+  response: Response,
+): void {
   bodiless.set(outgoing, source);
+  untouched.add(response);
 }
+
+// The bodiless Responses as the routes made them: one that reaches the server unchanged needs no
+// look at its body (the lightweight Response @hono/node-server provides builds a full one for that).
+const untouched = new WeakSet<Response>();
 
 /**
  * Marks a streamed Response's body as also readable straight from its source, so a server that
@@ -55,7 +64,7 @@ export function takeDirectSource(response: Response, outgoing: ServerResponse): 
   const withoutBody = bodiless.get(outgoing);
   if (withoutBody) {
     bodiless.delete(outgoing);
-    if (response.body === null) return withoutBody;
+    if (untouched.has(response) || response.body === null) return withoutBody;
     // Something answered instead (an error after the route returned): the source never starts.
     withoutBody.onCancel();
   }

@@ -54,12 +54,13 @@ export function pushTextResponse(options: {
 }): Response {
   const headers = { ...cacheControl, ...options.headers };
   if (options.direct) {
-    registerBodilessSource(options.direct, {
-      kind: "push",
-      start: options.start,
-      onCancel: options.onCancel,
-    });
-    return new Response(null, { status: 200, headers });
+    const response = new Response(null, { status: 200, headers });
+    registerBodilessSource(
+      options.direct,
+      { kind: "push", start: options.start, onCancel: options.onCancel },
+      response,
+    );
+    return response;
   }
   const encoder = new TextEncoder();
   let started = false;

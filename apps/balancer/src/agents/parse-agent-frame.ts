@@ -5,6 +5,7 @@ import {
   formatZodError,
   parseJsonWithLimits,
 } from "@paddler/protocol";
+import { countKeys, isPlainObject } from "../http/fast-body-checks.js";
 
 /** A refused frame carries the close code: 1009 for one past the JSON limits, 1007 for the rest. */
 export type ParsedAgentFrame =
@@ -13,30 +14,20 @@ export type ParsedAgentFrame =
 
 const tokenKinds = new Set(["ContentToken", "ReasoningToken", "ToolCallToken", "UndeterminableToken"]);
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function hasExactlyKeys(value: Record<string, unknown>, count: number): boolean {
-  let keys = 0;
-  for (const _ in value) keys++;
-  return keys === count;
-}
-
 /**
  * The one frame an agent sends per generated token, checked by hand: the same strict rules as the
  * schema (exact keys, string values), without zod trying every variant of the union on the hot path.
  */
 function asTokenFrame(json: unknown): AgentToBalancerMessage | null {
-  if (!isPlainObject(json) || !hasExactlyKeys(json, 1)) return null;
+  if (!isPlainObject(json) || countKeys(json) !== 1) return null;
   const envelope = json.Response;
-  if (!isPlainObject(envelope) || !hasExactlyKeys(envelope, 3)) return null;
+  if (!isPlainObject(envelope) || countKeys(envelope) !== 3) return null;
   const { generated_by, request_id, response } = envelope;
   if (typeof request_id !== "string" || request_id.length === 0 || request_id.length > 256) return null;
   if (generated_by !== null && typeof generated_by !== "string") return null;
-  if (!isPlainObject(response) || !hasExactlyKeys(response, 1)) return null;
+  if (!isPlainObject(response) || countKeys(response) !== 1) return null;
   const token = response.GeneratedToken;
-  if (!isPlainObject(token) || !hasExactlyKeys(token, 1)) return null;
+  if (!isPlainObject(token) || countKeys(token) !== 1) return null;
   for (const kind in token) {
     if (!tokenKinds.has(kind) || typeof token[kind] !== "string") return null;
   }

@@ -10,6 +10,7 @@ import { chatChunkWriter, chatCompletionStream } from "../chat-completion-stream
 import { chatLogprobs } from "../chat-logprobs.js";
 import { addChoiceUsage } from "../choice-usage.js";
 import { collectGeneration } from "../collect-generation.js";
+import { fastChatCompletionRequest } from "../fast-chat-completion-request.js";
 import { finishReason } from "../finish-reason.js";
 import { holdsBareJson } from "../holds-bare-json.js";
 import type { OpenAIModelRouter } from "../model-router.js";
@@ -31,7 +32,7 @@ export interface ChatCompletionsRouteDeps {
 /** `POST /v1/chat/completions`, streaming (SSE) or not; `n` choices run on `n` slots. */
 export function chatCompletionsRoute({ dispatcher, route, logger }: ChatCompletionsRouteDeps) {
   return new Hono().post("/chat/completions", async (c) => {
-    const body = await parseOpenAIBody(c, chatCompletionRequestSchema, logger);
+    const body = await parseOpenAIBody(c, chatCompletionRequestSchema, logger, fastChatCompletionRequest);
     const params = toChatAgentParams(body);
     const target = route(c, { ...body, systemText: systemTextOf(params.conversation_history) });
     target.requireTokenGeneration();

@@ -16,6 +16,7 @@ import { parseJsonBody } from "../../http/parse-json-body.js";
 import type { Fleet } from "../../pools/fleet.js";
 import { nativePool, SESSION_HEADER, sessionKeyFrom } from "../../pools/native-pool.js";
 import { clientMessageSerializer } from "./client-message-serializer.js";
+import { fastRawPromptParams } from "./fast-raw-prompt-params.js";
 
 export interface GenerationRoutesDeps {
   fleet: Fleet;
@@ -90,7 +91,7 @@ export function generationRoutes({ fleet, dispatcher, limits }: GenerationRoutes
       });
     })
     .post("/continue_from_raw_prompt", async (c) => {
-      const params = await parseJsonBody(c, continueFromRawPromptParamsSchema);
+      const params = await parseJsonBody(c, continueFromRawPromptParamsSchema, fastRawPromptParams);
       const request = enforceLimits({ ContinueFromRawPrompt: params }, limits);
       const target = tokenGenerationPool(c);
       return streamDispatch({

@@ -46,9 +46,22 @@ async function measure(run: () => Promise<number>, concurrency: number): Promise
   return (tokens / (performance.now() - started)) * 1000;
 }
 
+/**
+ * fetch, asked once more when it fails before any response: llama-server closes idle keep-alive
+ * connections, and a request that reuses one just then fails with "other side closed" (the
+ * product's upstream probe does the same; a full bench run once lost this whole section to it).
+ */
+async function fetchOnceMore(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch {
+    return await fetch(url, init);
+  }
+}
+
 /** One raw-prompt completion on llama-server itself, as a user without Paddler would send it. */
 async function directCompletion(rootUrl: string, maxTokens: number): Promise<number> {
-  const response = await fetch(`${rootUrl}/completion`, {
+  const response = await fetchOnceMore(`${rootUrl}/completion`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({

@@ -5,6 +5,7 @@ import { type BenchCluster, startBenchCluster, waitForSlots } from "../lib/bench
 import { freePort } from "../lib/free-port.js";
 import { generateOverHttp } from "../lib/generate-over-http.js";
 import { median } from "../lib/percentile.js";
+import { postText } from "../lib/post-text.js";
 import { benchFile, modelPath, repoRoot, resultsDir } from "../lib/repo-paths.js";
 import { spawnEntry } from "../lib/spawn-entry.js";
 
@@ -47,24 +48,23 @@ async function measure(run: () => Promise<number>, concurrency: number): Promise
 }
 
 /**
- * fetch, asked once more when it fails before any response: llama-server closes idle keep-alive
- * connections, and a request that reuses one just then fails with "other side closed" (the
- * product's upstream probe does the same; a full bench run once lost this whole section to it).
+ * Asked once more when it fails before any answer: llama-server closes idle keep-alive
+ * connections, and a request that reuses one just then fails ("other side closed"; the product's
+ * upstream probe does the same; a full bench run once lost this whole section to it).
  */
-async function fetchOnceMore(url: string, init: RequestInit): Promise<Response> {
+async function postOnceMore(url: string, body: string): Promise<string> {
   try {
-    return await fetch(url, init);
+    return await postText(url, body);
   } catch {
-    return await fetch(url, init);
+    return await postText(url, body);
   }
 }
 
 /** One raw-prompt completion on llama-server itself, as a user without Paddler would send it. */
 async function directCompletion(rootUrl: string, maxTokens: number): Promise<number> {
-  const response = await fetchOnceMore(`${rootUrl}/completion`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
+  const text = await postOnceMore(
+    `${rootUrl}/completion`,
+    JSON.stringify({
       prompt,
       n_predict: maxTokens,
       stream: true,
@@ -72,8 +72,7 @@ async function directCompletion(rootUrl: string, maxTokens: number): Promise<num
       temperature: 0,
       repeat_penalty: 1,
     }),
-  });
-  const text = await response.text();
+  );
   const predicted = [...text.matchAll(/"tokens_predicted":(\d+)/g)].at(-1)?.[1];
   return Number(predicted ?? 0);
 }

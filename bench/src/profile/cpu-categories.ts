@@ -80,8 +80,9 @@ const rules: readonly CategoryRule[] = [
   {
     category: "request validation",
     test: (frame) =>
-      /parse-json-body|limit-body|parse-openai-body|check-agent-params|completion-request/.test(frame.url) ||
-      frame.functionName === "parseJsonBody",
+      /parse-json-body|limit-body|parse-openai-body|check-agent-params|completion-request|fast-(body-checks|chat-completion-request|raw-prompt-params)/.test(
+        frame.url,
+      ) || frame.functionName === "parseJsonBody",
   },
   // zod and the JSON limits check the agents' frames too.
   {

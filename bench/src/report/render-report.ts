@@ -141,7 +141,7 @@ export function renderReport(results: BenchResults, charts: string[]): string {
     lines.push(
       "## Added latency (issue 4)",
       "",
-      'Two identical agent processes (1 slot, threads 1): one dialled by a bench WebSocket server speaking the balancer side of the agent protocol ("direct"), one behind the balancer, reached over HTTP NDJSON. Requests alternate between the paths, one at a time, `max_tokens: 1`; time to the first ContentToken as the client sees it.',
+      'Two identical agent processes (1 slot, threads 1): one dialled by a bench WebSocket server speaking the balancer side of the agent protocol ("direct"), one behind the balancer, reached over HTTP NDJSON with a node:http client (the undici fetch of earlier runs added about 1 ms of its own per request). Requests alternate between the paths, one at a time, `max_tokens: 1`; time to the first ContentToken as the client sees it.',
       "",
       "| agent engine | direct p50 | direct p99 | balancer p50 | balancer p99 | added p50 | added p99 |",
       "| --- | --- | --- | --- | --- | --- | --- |",

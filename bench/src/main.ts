@@ -20,6 +20,7 @@ import { runOverheadBench } from "./benches/overhead-bench.js";
 import { runProfileBench } from "./benches/profile-bench.js";
 import { runScaleBench } from "./benches/scale-bench.js";
 import { runTokenCostBench } from "./benches/token-cost-bench.js";
+import { commitOf } from "./lib/commit-of.js";
 import { machineInfo } from "./lib/machine-info.js";
 import { modelPath, repoRoot, resultsDir } from "./lib/repo-paths.js";
 import { buildWorkspace, usePackageSource } from "./lib/workspace-build.js";
@@ -57,6 +58,7 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 const results: BenchResults = {
   machine: machineInfo(),
   packagesFrom: values.source ? "source" : "dist",
+  ...(values.baseline ? { baselineCommit: commitOf(values.baseline) } : {}),
   durations: {},
   problems: [],
   overhead: null,

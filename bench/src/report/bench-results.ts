@@ -17,6 +17,8 @@ export interface BenchResults {
    * "source" (TypeScript through tsx, `--source`); absent in results from before, which ran source.
    */
   packagesFrom?: "dist" | "source";
+  /** The `--baseline` checkout's commit, `abc1234 subject`, when one ran beside this build. */
+  baselineCommit?: string;
   /** Seconds each bench took, by name. */
   durations: Record<string, number>;
   /** Benches that failed or were skipped, with why. */

@@ -10,7 +10,7 @@ const pct = (value: number) => (Number.isFinite(value) ? `${(value * 100).toFixe
 const count = (value: number) => (Number.isFinite(value) ? Math.round(value).toLocaleString("en") : "n/a");
 
 /** Issue 16's CPU per stream and per relayed token, and what one balancer core relays. */
-export function tokenCostSection(result: TokenCostResult): string[] {
+export function tokenCostSection(result: TokenCostResult, baselineCommit?: string): string[] {
   const lines = [
     "## CPU per stream and per relayed token (issue 16)",
     "",
@@ -24,7 +24,7 @@ export function tokenCostSection(result: TokenCostResult): string[] {
     lines.splice(
       4,
       0,
-      "Rows marked (before) are the baseline build (the commit before this issue's hot-path changes: Web `ReadableStream` bodies, one socket write and one agent frame per token), run from a second checkout as its own balancer and agent processes, measured in the same rounds as the current build.",
+      `Rows marked (before) are the baseline build given with \`--baseline\`${baselineCommit ? ` (commit ${baselineCommit})` : ""}, run from a second checkout as its own balancer and agent processes, measured in the same rounds as the current build.`,
       "",
     );
   for (const row of result.rows) {

@@ -131,7 +131,7 @@ export function renderReport(results: BenchResults, charts: string[]): string {
     );
   lines.push("");
   if (results.overhead) lines.push(...overheadSection(results.overhead), "");
-  if (results.tokenCost) lines.push(...tokenCostSection(results.tokenCost), "");
+  if (results.tokenCost) lines.push(...tokenCostSection(results.tokenCost, results.baselineCommit), "");
   if (results.profile)
     lines.push(
       ...profileSection(results.profile, charts.includes("balancer-flame.svg") ? "balancer-flame.svg" : null),

@@ -1,8 +1,8 @@
 // `pnpm bench`: runs every benchmark in turn on this machine and writes bench/results/REPORT.md,
-// the charts and results.json, and the README's headline table. About 18 minutes on 2 quiet cores
-// (overhead ~3.5, scale ~2.5, multi-turn ~2.5, token-cost ~2.3 with the Node relay, throughput ~2,
-// llama-server ~1.5, added-latency ~1, fairness ~0.7, profile ~0.5, build ~0.5); a busy machine
-// stretches it towards 30.
+// the charts and results.json, and the README's headline table. About 11 minutes on 2 quiet cores
+// (last full run, with a --baseline build beside it: overhead ~2.7, token-cost ~2.6, multi-turn ~2.1,
+// build ~0.9, throughput ~0.7, scale ~0.6, profile ~0.5, added-latency ~0.3, llama-server ~0.2,
+// fairness ~0.1); a busy machine stretches it towards 30.
 // `pnpm bench --only overhead,scale` runs a subset (the report then says what was skipped).
 // It first builds the balancer and agent packages (tsc, ~25 s; also in a --baseline checkout) and
 // runs them from dist/, as the Docker images do; `--source` skips the build and runs the

@@ -1,3 +1,4 @@
+import { get } from "node:http";
 import { createServer } from "node:net";
 import { llamaServerEnv, spawnWatched, type WatchedProcess } from "@paddler/agent";
 
@@ -77,14 +78,27 @@ export async function startLlamaServerProcess(options: {
       await current.exited;
     },
     async busySlots() {
-      // Once more on a connection error: llama-server closes idle keep-alive connections, and a
-      // request that reuses one just then fails with "other side closed".
-      const read = async () =>
-        (await (await fetch(`${rootUrl}/slots`)).json()) as { is_processing: boolean }[];
-      const slots = await read().catch(read);
+      // A fresh connection per sample: llama-server closes kept-alive connections on its own
+      // schedule, and fetch's pool reused closed ones ("other side closed"), twice in a row in CI.
+      const slots = JSON.parse(await getFresh(`${rootUrl}/slots`)) as { is_processing: boolean }[];
       return slots.filter((slot) => slot.is_processing).length;
     },
   };
   await server.start();
   return server;
+}
+
+/** GET over a connection of its own (no keep-alive pool), the body as text. */
+function getFresh(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (response) => {
+      let text = "";
+      response.setEncoding("utf8");
+      response.on("data", (part: string) => {
+        text += part;
+      });
+      response.on("end", () => resolve(text));
+      response.on("error", reject);
+    }).on("error", reject);
+  });
 }

@@ -3,7 +3,6 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { DriftKind } from "../agents/agent-registry.js";
 import type { SlotPools } from "../balancing/slot-pools.js";
 import type { DispatchMetrics } from "./dispatch-metrics.js";
-import { labelledChildren } from "./labelled-children.js";
 
 /** Paddler's three gauges, as StatsD and `/metrics` both report them. */
 export interface PaddlerGauges {
@@ -172,35 +171,20 @@ export function createBalancerMetrics(options: {
     registers: [registry],
   });
 
-  // Label order as declared on each metric: agent, outcome, pool.
-  const bufferWaitIn = labelledChildren((pool) => bufferWait.labels(pool));
-  const firstTokenOf = labelledChildren((agent, pool) => firstToken.labels(agent, pool));
-  const betweenTokensOf = labelledChildren((agent, pool) => betweenTokens.labels(agent, pool));
-  const finishedAs = labelledChildren((agent, outcome, pool) => ({
-    requests: requests.labels(agent, outcome, pool),
-    duration: duration.labels(agent, outcome, pool),
-  }));
-  const tokensOf = labelledChildren((agent, pool) => ({
-    prompt: promptTokens.labels(agent, pool),
-    cached: cachedPromptTokens.labels(agent, pool),
-    generated: generatedTokens.labels(agent, pool),
-  }));
-
   return {
     registry,
     gauges,
     driftHealed: (kind, count) => driftHealed.inc({ kind }, count),
     dispatch: {
-      bufferWait: (seconds, pool = DEFAULT_MODEL_POOL) => bufferWaitIn(pool).observe(seconds),
+      bufferWait: (seconds, pool = DEFAULT_MODEL_POOL) => bufferWait.observe({ pool }, seconds),
       firstToken: (agent, seconds, pool = DEFAULT_MODEL_POOL) =>
-        firstTokenOf(label(agent), pool).observe(seconds),
+        firstToken.observe({ agent: label(agent), pool }, seconds),
       betweenTokens: (agent, seconds, pool = DEFAULT_MODEL_POOL) =>
-        betweenTokensOf(label(agent), pool).observe(seconds),
+        betweenTokens.observe({ agent: label(agent), pool }, seconds),
       tokens: (agent, counts, pool = DEFAULT_MODEL_POOL) => {
-        const series = tokensOf(label(agent), pool);
-        series.prompt.inc(counts.prompt);
-        series.cached.inc(counts.cached ?? 0);
-        series.generated.inc(counts.generated);
+        promptTokens.inc({ agent: label(agent), pool }, counts.prompt);
+        cachedPromptTokens.inc({ agent: label(agent), pool }, counts.cached ?? 0);
+        generatedTokens.inc({ agent: label(agent), pool }, counts.generated);
         const totals = promptByPool.get(pool) ?? { prompt: 0, cached: 0 };
         totals.prompt += counts.prompt;
         totals.cached += counts.cached ?? 0;
@@ -208,9 +192,9 @@ export function createBalancerMetrics(options: {
         promptByPool.set(pool, totals);
       },
       finished: (agent, outcome, seconds, pool = DEFAULT_MODEL_POOL) => {
-        const series = finishedAs(label(agent), outcome, pool);
-        series.requests.inc();
-        series.duration.observe(seconds);
+        const labels = { agent: label(agent), outcome, pool };
+        requests.inc(labels);
+        duration.observe(labels, seconds);
       },
     },
   };
